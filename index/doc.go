@@ -1,0 +1,44 @@
+// Package index owns the Bleve full-text index of extraction records: the
+// mapping, writes (one document per file version, upserted by id), queries,
+// facets, deadlines and case timelines. It is the only package that imports
+// Bleve; the daemon serves its queries over the control socket and the CLI
+// runs the same code directly when no daemon runs.
+//
+// JSON shapes (what `--json` prints; the README copies this section):
+//
+// search --json prints one object:
+//
+//	{"total": N,
+//	 "hits": [{"id": "sha256 hex", "case": "smith-2026", "files": ["inbox/smith-2026/denial.pdf"],
+//	           "doc_type": "denial_letter", "payer": "Aetna", "notice_date": "2026-03-14",
+//	           "codes": [{"system": "CARC", "code": "50", "group": "CO"}],
+//	           "snippets": [{"page": 2, "text": "... not medically necessary ...", "marks": [[4, 21]]}],
+//	           "error": "", "score": 1.23}],
+//	 "facets": {"doc_type": [{"term": "eob", "count": 3}], "payer": [...], "reason": [...], "code": [...]}}
+//
+// notice_date is "" when the document states none. snippets[].marks are byte
+// offsets [start, end) of the matched words inside snippets[].text. facets is
+// present only with --facets; code facet terms are system-qualified
+// ("CARC:CO-50", "HCPCS:J3420").
+//
+// deadlines --json prints an array, soonest first:
+//
+//	[{"case": "smith-2026", "doc": "sha256 hex", "file": "inbox/smith-2026/denial.pdf",
+//	  "action": "internal_appeal", "due": "2026-09-10", "days_left": 12,
+//	  "source": "stated", "basis": "180 days from the date of this notice",
+//	  "citation": "", "status": "open", "doc_type": "denial_letter", "payer": "Aetna", "page": 2}]
+//
+// status is "open" (days_left >= 0), "overdue" (days_left < 0: the standard
+// window has passed; a late request needs a good-cause explanation) or
+// "filed" (a later appeal letter in the same case answers it; shown only
+// with --all).
+//
+// case list --json prints an array:
+//
+//	[{"case": "smith-2026", "documents": 4, "failed": 0,
+//	  "denial_codes": ["CARC:CO-50"], "reasons": ["medical_necessity"],
+//	  "next_deadline": {...one deadlines --json object...} or null}]
+//
+// case show NAME --json prints the CaseTimeline object, and show DOC --json
+// the full extractors.Record.
+package index

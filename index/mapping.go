@@ -1,0 +1,316 @@
+package index
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+
+	"github.com/appealdesk/appealdesk/extractors"
+)
+
+// Field names in the Bleve document. Query-string users may name them
+// (`doc_type:eob`, `code:J3420`, `notice:>"2026-01-01"`), so they are part
+// of the CLI surface; see fieldAliases.
+const (
+	fText      = "text"      // en analysis, term vectors, stored: page-aware snippets
+	fCase      = "case"      // keyword
+	fDocType   = "doc_type"  // keyword
+	fPayer     = "payer"     // keyword, as extracted (facets, display)
+	fPayerText = "payer_t"   // standard analysis: --payer aetna matches "Aetna Better Health"
+	fCodes     = "code"      // keyword, every form: "ICD-10-CM:G93.32", "G93.32", "CARC:50", "CO-50", "50"
+	fCodeQ     = "code_q"    // keyword, one system-qualified form per code (facets)
+	fCARC      = "carc"      // keyword: "50", "CO-50"
+	fReasons   = "reason"    // keyword
+	fNotice    = "notice"    // datetime: notice dates
+	fService   = "service"   // datetime: service dates
+	fDate      = "date"      // datetime: notice, else service, else ingest (timeline, --sort date)
+	fDue       = "due"       // datetime: deadline due dates
+	fAction    = "action"    // keyword: deadline actions
+	fNDeadline = "deadlines" // numeric: number of deadlines
+	fFiles     = "file"      // keyword: paths as they arrived
+	fFileName  = "filename"  // keyword: base names
+	fStatus    = "status"    // keyword: "ok" or "failed"
+	fPlanType  = "plan_type" // keyword
+	fFlags     = "flag"      // keyword: flag kinds
+	fClaims    = "claim"     // keyword, normalised, not stored
+	fMembers   = "member"    // keyword, normalised, not stored
+	fMeta      = "meta"      // stored only: the record JSON without its text
+)
+
+// newMapping is the static document mapping: only the fields above are
+// indexed. Free text in a query string searches the text field.
+func newMapping() mapping.IndexMapping {
+	im := bleve.NewIndexMapping()
+	dm := bleve.NewDocumentStaticMapping()
+
+	txt := bleve.NewTextFieldMapping()
+	txt.Analyzer = en.AnalyzerName
+	txt.Store = true
+	txt.IncludeTermVectors = true
+	txt.IncludeInAll = false
+	dm.AddFieldMappingsAt(fText, txt)
+
+	kw := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = true
+		return f
+	}
+	for _, name := range []string{fCase, fDocType, fPayer, fCodes, fCodeQ, fCARC, fReasons, fAction, fFiles, fFileName, fStatus, fPlanType, fFlags} {
+		dm.AddFieldMappingsAt(name, kw(false))
+	}
+	for _, name := range []string{fClaims, fMembers} {
+		f := kw(false)
+		f.DocValues = false
+		dm.AddFieldMappingsAt(name, f)
+	}
+
+	pt := bleve.NewTextFieldMapping()
+	pt.Analyzer = standard.Name
+	pt.IncludeInAll = false
+	pt.IncludeTermVectors = false
+	dm.AddFieldMappingsAt(fPayerText, pt)
+
+	for _, name := range []string{fNotice, fService, fDate, fDue} {
+		d := bleve.NewDateTimeFieldMapping()
+		d.IncludeInAll = false
+		dm.AddFieldMappingsAt(name, d)
+	}
+	n := bleve.NewNumericFieldMapping()
+	n.IncludeInAll = false
+	dm.AddFieldMappingsAt(fNDeadline, n)
+
+	meta := bleve.NewTextFieldMapping()
+	meta.Index = false
+	meta.Store = true
+	meta.IncludeInAll = false
+	meta.IncludeTermVectors = false
+	meta.DocValues = false
+	dm.AddFieldMappingsAt(fMeta, meta)
+
+	im.DefaultMapping = dm
+	im.DefaultAnalyzer = en.AnalyzerName
+	im.DefaultField = fText
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	return im
+}
+
+// toDoc turns a record into the map Bleve indexes.
+func toDoc(r *extractors.Record) (map[string]interface{}, error) {
+	res := &r.Result
+	meta := *r
+	meta.Result.Text = ""
+	mb, err := json.Marshal(meta)
+	if err != nil {
+		return nil, fmt.Errorf("encode record: %w", err)
+	}
+	doc := map[string]interface{}{
+		fText:      res.Text,
+		fCase:      r.Case,
+		fDocType:   res.DocType,
+		fPayer:     res.Payer,
+		fPayerText: res.Payer,
+		fMeta:      string(mb),
+		fNDeadline: float64(len(res.Deadlines)),
+		fPlanType:  res.PlanType,
+	}
+	if res.Error != "" {
+		doc[fStatus] = "failed"
+	} else {
+		doc[fStatus] = "ok"
+	}
+	var codes, codeQ, carc []string
+	for _, c := range res.Codes {
+		codes = append(codes, codeForms(c)...)
+		codeQ = append(codeQ, qualified(c))
+		if strings.EqualFold(c.System, "CARC") {
+			carc = append(carc, carcForms(c)...)
+		}
+	}
+	setList(doc, fCodes, codes)
+	setList(doc, fCodeQ, codeQ)
+	setList(doc, fCARC, carc)
+	setList(doc, fReasons, res.DenialReasons)
+	setList(doc, fFiles, r.Files)
+	var names []string
+	for _, f := range r.Files {
+		names = append(names, baseName(f))
+	}
+	setList(doc, fFileName, names)
+	var flags []string
+	for _, f := range res.Flags {
+		flags = append(flags, f.Kind)
+	}
+	setList(doc, fFlags, flags)
+	var claims, members []string
+	for _, c := range res.ClaimNumbers {
+		claims = append(claims, normID(c))
+	}
+	for _, m := range res.MemberIDs {
+		members = append(members, normID(m))
+	}
+	setList(doc, fClaims, claims)
+	setList(doc, fMembers, members)
+
+	var notice, service []string
+	for _, d := range res.Dates {
+		if _, err := time.Parse(dateLayout, d.Date); err != nil {
+			continue
+		}
+		switch d.Role {
+		case "notice":
+			notice = append(notice, d.Date)
+		case "service":
+			service = append(service, d.Date)
+		}
+	}
+	setList(doc, fNotice, notice)
+	setList(doc, fService, service)
+	doc[fDate] = sortDate(r).Format(time.RFC3339)
+	var due, actions []string
+	for _, d := range res.Deadlines {
+		if _, err := time.Parse(dateLayout, d.Due); err == nil {
+			due = append(due, d.Due)
+		}
+		actions = append(actions, d.Action)
+	}
+	setList(doc, fDue, due)
+	setList(doc, fAction, actions)
+	return doc, nil
+}
+
+const dateLayout = "2006-01-02"
+
+// setList sets a multi-valued field, deduplicated, omitting empty values.
+func setList(doc map[string]interface{}, field string, vals []string) {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range vals {
+		if v == "" || seen[v] {
+			continue
+		}
+		seen[v] = true
+		out = append(out, v)
+	}
+	if len(out) > 0 {
+		doc[field] = out
+	}
+}
+
+// codeForms is every form a code can be searched by: system-qualified and
+// bare, and for CARC also with its group ("CO-50", "CARC:CO-50").
+func codeForms(c extractors.Code) []string {
+	sys := strings.ToUpper(strings.TrimSpace(c.System))
+	code := strings.ToUpper(strings.TrimSpace(c.Code))
+	if code == "" {
+		return nil
+	}
+	out := []string{code}
+	if sys != "" {
+		out = append(out, sys+":"+code)
+	}
+	if sys == "CARC" {
+		out = append(out, carcForms(c)...)
+		if g := strings.ToUpper(c.Group); g != "" {
+			out = append(out, "CARC:"+g+"-"+code)
+		}
+	}
+	return out
+}
+
+func carcForms(c extractors.Code) []string {
+	code := strings.ToUpper(strings.TrimSpace(c.Code))
+	out := []string{code}
+	if g := strings.ToUpper(strings.TrimSpace(c.Group)); g != "" {
+		out = append(out, g+"-"+code)
+	}
+	return out
+}
+
+// qualified is the one display form of a code: "HCPCS:J3420", "CARC:CO-50".
+func qualified(c extractors.Code) string {
+	sys := strings.ToUpper(strings.TrimSpace(c.System))
+	code := strings.ToUpper(strings.TrimSpace(c.Code))
+	if sys == "CARC" && c.Group != "" {
+		code = strings.ToUpper(c.Group) + "-" + code
+	}
+	if sys == "" {
+		return code
+	}
+	return sys + ":" + code
+}
+
+// normID normalises a claim number or member id for matching: upper case,
+// letters and digits only.
+func normID(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(s) {
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// sortDate is the date a document sorts by on a timeline: its notice date,
+// else its service date, else when it was ingested.
+func sortDate(r *extractors.Record) time.Time {
+	if d := firstDate(r, "notice"); d != "" {
+		t, _ := time.Parse(dateLayout, d)
+		return t
+	}
+	if d := firstDate(r, "service"); d != "" {
+		t, _ := time.Parse(dateLayout, d)
+		return t
+	}
+	return r.Ingested.UTC()
+}
+
+// firstDate returns the first valid date with a role, in the order the
+// extraction listed them ("" when none).
+func firstDate(r *extractors.Record, role string) string {
+	for _, d := range r.Result.Dates {
+		if d.Role != role {
+			continue
+		}
+		if _, err := time.Parse(dateLayout, d.Date); err == nil {
+			return d.Date
+		}
+	}
+	return ""
+}
+
+// topTerm returns the most frequent term of a terms facet ("" when none);
+// ties go to the alphabetically first term.
+func topTerm(f *search.FacetResult) string {
+	if f == nil || f.Terms == nil {
+		return ""
+	}
+	best, n := "", 0
+	for _, t := range f.Terms.Terms() {
+		if t.Count > n || (t.Count == n && t.Term < best) {
+			best, n = t.Term, t.Count
+		}
+	}
+	return best
+}
