@@ -1,0 +1,215 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Stage names. They are also the durable consumer names and the last token
+// of the job subjects.
+const (
+	StageText    = "text"
+	StageOCR     = "ocr"
+	StageExtract = "extract"
+	StageIndex   = "index"
+)
+
+// Stages lists every stage in pipeline order.
+var Stages = []string{StageText, StageOCR, StageExtract, StageIndex}
+
+// JetStream names.
+const (
+	JobsStream     = "APPEALDESK_JOBS"  // work-queue stream of stage jobs
+	SubjectPrefix  = "appealdesk.jobs." // + stage name
+	DocsBucket     = "DOCS"             // KV: document id → DocState
+	FilesBucket    = "FILES"            // KV: hash of path → FileState
+	PagesBucket    = "PAGES"            // KV: "<doc>.<page>" → PageState
+	BlobsBucket    = "BLOBS"            // object store: sha256 → original bytes
+	RecordsBucket  = "RECORDS"          // object store: doc id → extractors.Record JSON
+	duplicateWndow = 10 * time.Minute
+)
+
+// Subject returns the job subject of a stage.
+func Subject(stage string) string { return SubjectPrefix + stage }
+
+// Job is the body of a stage message: a reference to a document (and a page
+// for OCR), never file bytes.
+type Job struct {
+	Doc  string `json:"doc"`
+	Page int    `json:"page,omitempty"`
+	// Gen distinguishes deliberate re-runs (a new path for a document that
+	// is already indexed) from duplicates of the same job.
+	Gen int `json:"gen,omitempty"`
+}
+
+// NextJob is a job a stage asks the runner to publish.
+type NextJob struct {
+	Stage string
+	Job   Job
+}
+
+// MsgID derives the JetStream message id of a job from the document id and
+// the stage, so a republished job (a redelivery, a rescan, two workers
+// finishing the last pages at once) is dropped by the stream as a duplicate.
+func MsgID(stage string, j Job) string {
+	id := j.Doc + "." + stage
+	if j.Page > 0 {
+		id += ".page." + strconv.Itoa(j.Page)
+	}
+	if j.Gen > 0 {
+		id += ".gen." + strconv.Itoa(j.Gen)
+	}
+	return id
+}
+
+// BusOptions tune the streams and consumers.
+type BusOptions struct {
+	// AckWait is how long a delivered job may go without an ack or an
+	// in-progress signal before the server redelivers it (default 60s).
+	AckWait time.Duration
+	// MaxAttempts is the number of deliveries after which a job is
+	// recorded as failed and terminated (default 5).
+	MaxAttempts int
+}
+
+func (o BusOptions) withDefaults() BusOptions {
+	if o.AckWait <= 0 {
+		o.AckWait = 60 * time.Second
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	return o
+}
+
+// Bus holds the JetStream streams, buckets and consumers of the pipeline.
+type Bus struct {
+	JS      jetstream.JetStream
+	Jobs    jetstream.Stream
+	Docs    jetstream.KeyValue
+	Files   jetstream.KeyValue
+	Pages   jetstream.KeyValue
+	Blobs   jetstream.ObjectStore
+	Records jetstream.ObjectStore
+	Opts    BusOptions
+}
+
+// OpenBus creates (or updates) the jobs stream, its consumers and the
+// buckets. It is idempotent: `run`, `worker`, `ingest` and `status` all
+// call it.
+func OpenBus(ctx context.Context, js jetstream.JetStream, opts BusOptions) (*Bus, error) {
+	opts = opts.withDefaults()
+	b := &Bus{JS: js, Opts: opts}
+	var err error
+	b.Jobs, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        JobsStream,
+		Description: "appealdesk stage jobs (work queue)",
+		Subjects:    []string{SubjectPrefix + ">"},
+		Retention:   jetstream.WorkQueuePolicy,
+		Storage:     jetstream.FileStorage,
+		Duplicates:  duplicateWndow,
+		Discard:     jetstream.DiscardOld,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create stream %s: %w", JobsStream, err)
+	}
+	for _, st := range Stages {
+		if _, err := js.CreateOrUpdateConsumer(ctx, JobsStream, consumerConfig(st, opts)); err != nil {
+			return nil, fmt.Errorf("create consumer %s: %w", st, err)
+		}
+	}
+	kvs := []struct {
+		dst  *jetstream.KeyValue
+		name string
+		desc string
+	}{
+		{&b.Docs, DocsBucket, "appealdesk document registry"},
+		{&b.Files, FilesBucket, "appealdesk path registry"},
+		{&b.Pages, PagesBucket, "appealdesk page text awaiting extraction"},
+	}
+	for _, k := range kvs {
+		*k.dst, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+			Bucket: k.name, Description: k.desc, History: 1, Storage: jetstream.FileStorage,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("create bucket %s: %w", k.name, err)
+		}
+	}
+	objs := []struct {
+		dst  *jetstream.ObjectStore
+		name string
+		desc string
+	}{
+		{&b.Blobs, BlobsBucket, "appealdesk original documents by sha256"},
+		{&b.Records, RecordsBucket, "appealdesk extraction records by document id"},
+	}
+	for _, o := range objs {
+		*o.dst, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+			Bucket: o.name, Description: o.desc, Storage: jetstream.FileStorage,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("create object store %s: %w", o.name, err)
+		}
+	}
+	return b, nil
+}
+
+// consumerConfig is the durable pull consumer of a stage. MaxDeliver is
+// unlimited on the server: the runner counts deliveries itself and records
+// the document as failed when they exceed MaxAttempts, because a message
+// that reaches the server's MaxDeliver stays in a work-queue stream and its
+// advisory is lost when nobody listens (libraries.md §3 pitfall 1).
+func consumerConfig(stage string, opts BusOptions) jetstream.ConsumerConfig {
+	return jetstream.ConsumerConfig{
+		Durable:       stage,
+		Description:   "appealdesk " + stage + " stage",
+		FilterSubject: Subject(stage),
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       opts.AckWait,
+		MaxDeliver:    -1,
+		MaxAckPending: 10000,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+	}
+}
+
+// Consumer returns the durable consumer of a stage.
+func (b *Bus) Consumer(ctx context.Context, stage string) (jetstream.Consumer, error) {
+	c, err := b.JS.Consumer(ctx, JobsStream, stage)
+	if err != nil {
+		return nil, fmt.Errorf("consumer %s: %w", stage, err)
+	}
+	return c, nil
+}
+
+// Publish sends a job to a stage, with its derived message id.
+func (b *Bus) Publish(ctx context.Context, stage string, j Job) error {
+	body, err := json.Marshal(j)
+	if err != nil {
+		return fmt.Errorf("publish %s job: %w", stage, err)
+	}
+	if _, err := b.JS.Publish(ctx, Subject(stage), body, jetstream.WithMsgID(MsgID(stage, j))); err != nil {
+		return fmt.Errorf("publish %s job: %w", stage, err)
+	}
+	return nil
+}
+
+// kvGetJSON reads key into v; found is false when the key does not exist.
+func kvGetJSON(ctx context.Context, kv jetstream.KeyValue, key string, v any) (rev uint64, found bool, err error) {
+	e, err := kv.Get(ctx, key)
+	if err != nil {
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			return 0, false, nil
+		}
+		return 0, false, err
+	}
+	if err := json.Unmarshal(e.Value(), v); err != nil {
+		return 0, false, fmt.Errorf("decode %s/%s: %w", kv.Bucket(), key, err)
+	}
+	return e.Revision(), true, nil
+}

@@ -1,0 +1,238 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// DefaultMaxFileBytes is the largest file whose bytes are stored and
+// processed; a larger one is registered as failed with a clear reason.
+const DefaultMaxFileBytes = 200 << 20
+
+// Ingest outcomes.
+const (
+	IngestQueued    = "queued"    // a new document, sent to the text stage
+	IngestNewPath   = "new-path"  // known content under another path: path added
+	IngestDuplicate = "duplicate" // known content, known path
+	IngestUnchanged = "unchanged" // path seen before with the same size and mtime
+	IngestFailed    = "failed"    // registered, but failed at once (too large)
+)
+
+// IngestRequest is one file to add.
+type IngestRequest struct {
+	Path string `json:"path"` // absolute
+	Case string `json:"case"` // sanitised case, "" for the top level of the inbox
+}
+
+// IngestResult tells what Ingest did with a file.
+type IngestResult struct {
+	Path    string `json:"path"`
+	Doc     string `json:"doc,omitempty"`
+	Outcome string `json:"outcome,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// IngestOptions bound ingestion.
+type IngestOptions struct {
+	MaxFileBytes int64 // default DefaultMaxFileBytes
+}
+
+// Ingest adds one file: its bytes go to the BLOBS object store under their
+// sha256 (once), the document is registered in DOCS (or the path added to
+// a known document), a text job is published, and finally the path is
+// recorded in FILES. Every step is idempotent, and FILES is written last,
+// so a crash at any point is repaired by ingesting the file again (the
+// watcher's rescan at start does that). The file itself is never modified.
+func (b *Bus) Ingest(ctx context.Context, req IngestRequest, opts IngestOptions) (IngestResult, error) {
+	if opts.MaxFileBytes <= 0 {
+		opts.MaxFileBytes = DefaultMaxFileBytes
+	}
+	res := IngestResult{Path: req.Path}
+	path, err := filepath.Abs(req.Path)
+	if err != nil {
+		return res, fmt.Errorf("ingest: %w", err)
+	}
+	res.Path = path
+	fi, err := os.Stat(path)
+	if err != nil {
+		return res, fmt.Errorf("ingest: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return res, fmt.Errorf("ingest %s: %w", filepath.Base(path), ErrNotRegular)
+	}
+	fkey := fileKey(path)
+	var prev FileState
+	if _, found, err := kvGetJSON(ctx, b.Files, fkey, &prev); err != nil {
+		return res, fmt.Errorf("ingest: read path registry: %w", err)
+	} else if found && prev.Path == path && prev.Size == fi.Size() && prev.ModTime.Equal(fi.ModTime()) {
+		res.Doc, res.Outcome = prev.SHA256, IngestUnchanged
+		return res, nil
+	}
+
+	sum, err := hashFile(path)
+	if err != nil {
+		return res, fmt.Errorf("ingest: %w", err)
+	}
+	res.Doc = sum
+	tooLarge := fi.Size() > opts.MaxFileBytes
+	if !tooLarge {
+		if err := b.putBlob(ctx, path, sum); err != nil {
+			return res, err
+		}
+	}
+
+	var isNew, newPath bool
+	st, err := b.UpdateDoc(ctx, sum, func(cur *DocState) (*DocState, error) {
+		isNew, newPath = false, false
+		if cur == nil {
+			isNew = true
+			now := time.Now().UTC()
+			d := &DocState{
+				ID: sum, Case: req.Case, Files: []string{path}, Size: fi.Size(),
+				Stage: StageText, State: StateQueued, Ingested: now, OCRPages: []int{},
+			}
+			if tooLarge {
+				d.State = StateFailed
+				d.Error = fmt.Sprintf("%v: %d bytes, limit %d", ErrTooLarge, fi.Size(), opts.MaxFileBytes)
+			}
+			return d, nil
+		}
+		if slices.Contains(cur.Files, path) {
+			return nil, nil
+		}
+		newPath = true
+		next := *cur
+		next.Files = append(slices.Clone(cur.Files), path)
+		if next.Case == "" && req.Case != "" {
+			next.Case = req.Case
+		}
+		if cur.Indexed {
+			next.Gen++ // the indexed record must learn the new path
+		}
+		return &next, nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("ingest: %w", err)
+	}
+
+	switch {
+	case st.State == StateFailed && isNew:
+		res.Outcome = IngestFailed
+		if err := b.putFailedRecord(ctx, st, st.Error); err != nil {
+			return res, err
+		}
+		if err := b.Publish(ctx, StageIndex, Job{Doc: sum}); err != nil {
+			return res, fmt.Errorf("ingest: %w", err)
+		}
+	case isNew:
+		res.Outcome = IngestQueued
+		if err := b.Publish(ctx, StageText, Job{Doc: sum}); err != nil {
+			return res, fmt.Errorf("ingest: %w", err)
+		}
+	default:
+		res.Outcome = IngestDuplicate
+		if newPath {
+			res.Outcome = IngestNewPath
+		}
+		switch {
+		case st.Indexed:
+			// Refresh the record's paths in the index.
+			if err := b.Publish(ctx, StageIndex, Job{Doc: sum, Gen: st.Gen}); err != nil {
+				return res, fmt.Errorf("ingest: %w", err)
+			}
+		case st.Stage == StageText && st.State == StateQueued:
+			// A crash may have come between registering and publishing:
+			// publish again; the message id drops a real duplicate.
+			if err := b.Publish(ctx, StageText, Job{Doc: sum}); err != nil {
+				return res, fmt.Errorf("ingest: %w", err)
+			}
+		}
+		// Otherwise the document is inside the pipeline; the index stage
+		// reads the paths from DOCS, so the new one is not lost.
+	}
+
+	body, _ := json.Marshal(FileState{Path: path, Size: fi.Size(), ModTime: fi.ModTime(), SHA256: sum})
+	if _, err := b.Files.Put(ctx, fkey, body); err != nil {
+		return res, fmt.Errorf("ingest: record path: %w", err)
+	}
+	return res, nil
+}
+
+// putBlob stores the file under its sha256 unless it is there already, and
+// checks that what was stored is what was hashed.
+func (b *Bus) putBlob(ctx context.Context, path, sum string) error {
+	if info, err := b.Blobs.GetInfo(ctx, sum); err == nil && !info.Deleted {
+		return nil
+	} else if err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+		return fmt.Errorf("ingest: blob lookup: %w", err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	defer f.Close()
+	info, err := b.Blobs.Put(ctx, jetstream.ObjectMeta{Name: sum}, f)
+	if err != nil {
+		return fmt.Errorf("ingest: store blob: %w", err)
+	}
+	if d := digestHex(info.Digest); d != "" && d != sum {
+		_ = b.Blobs.Delete(ctx, sum)
+		return fmt.Errorf("ingest %s: %w", filepath.Base(path), ErrChanged)
+	}
+	return nil
+}
+
+// digestHex turns an object store digest ("SHA-256=<base64url>") into hex.
+func digestHex(d string) string {
+	v, ok := strings.CutPrefix(d, "SHA-256=")
+	if !ok {
+		return ""
+	}
+	raw, err := base64.URLEncoding.DecodeString(v)
+	if err != nil {
+		return ""
+	}
+	return hex.EncodeToString(raw)
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read %s: %w", filepath.Base(path), err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// GetBlob returns a document's original bytes, refusing more than max.
+func (b *Bus) GetBlob(ctx context.Context, id string, max int64) ([]byte, error) {
+	info, err := b.Blobs.GetInfo(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("blob %s: %w", short(id), err)
+	}
+	if max > 0 && int64(info.Size) > max {
+		return nil, Permanent(fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, info.Size, max))
+	}
+	data, err := b.Blobs.GetBytes(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("blob %s: %w", short(id), err)
+	}
+	return data, nil
+}

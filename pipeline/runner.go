@@ -1,0 +1,312 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// RunnerOptions tune how a stage is bound to its consumer.
+type RunnerOptions struct {
+	Concurrency int           // jobs processed at once (default 1)
+	Timeout     time.Duration // per job (default 10 min)
+	BatchSize   int           // for BatchStage (default 100)
+	// Drain bounds how long in-flight jobs may run after ctx ends (default 60s).
+	Drain  time.Duration
+	Logger *slog.Logger
+}
+
+// Backoff is the redelivery delay after the n-th failed attempt: 2s, 4s,
+// 8s, ... capped at 2 minutes.
+func Backoff(attempt int) time.Duration {
+	d := 2 * time.Second
+	for i := 1; i < attempt && d < 2*time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, 2*time.Minute)
+}
+
+// Run binds a stage to its durable consumer and processes jobs until ctx
+// ends; then it stops fetching, lets in-flight jobs finish (within
+// opts.Drain) and returns. This is the one place that decides redelivery:
+//
+//   - success: publish the stage's next jobs, then ack;
+//   - permanent error, or a transient one on the last allowed attempt:
+//     the stage's Fail records it on the document, then the job is
+//     terminated (Term) and so removed from the work queue;
+//   - transient error: NakWithDelay with exponential backoff;
+//   - more deliveries than MaxAttempts (a worker died on the job every
+//     time): recorded as failed and terminated, like a permanent error.
+//
+// While a job runs, an in-progress signal resets the ack timer every
+// AckWait/3, so a long OCR page is not redelivered to another worker.
+func (b *Bus) Run(ctx context.Context, st Stage, opts RunnerOptions) error {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 1
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Minute
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 100
+	}
+	if opts.Drain <= 0 {
+		opts.Drain = 60 * time.Second
+	}
+	log := orDiscard(opts.Logger).With("stage", st.Name())
+	cons, err := b.Consumer(ctx, st.Name())
+	if err != nil {
+		return err
+	}
+	// work outlives ctx by at most opts.Drain, so in-flight jobs finish.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	stopDrain := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(opts.Drain)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancelWork()
+		case <-work.Done():
+		}
+	})
+	defer stopDrain()
+
+	r := &runner{bus: b, st: st, opts: opts, log: log}
+	var wg sync.WaitGroup
+	if bs, ok := st.(BatchStage); ok {
+		wg.Go(func() { r.loopBatch(ctx, work, cons, bs) })
+	} else {
+		for range opts.Concurrency {
+			wg.Go(func() { r.loop(ctx, work, cons) })
+		}
+	}
+	wg.Wait()
+	log.Debug("stage stopped")
+	return nil
+}
+
+type runner struct {
+	bus  *Bus
+	st   Stage
+	opts RunnerOptions
+	log  *slog.Logger
+}
+
+func (r *runner) loop(ctx, work context.Context, cons jetstream.Consumer) {
+	for ctx.Err() == nil {
+		batch, err := cons.Fetch(1, jetstream.FetchMaxWait(time.Second))
+		if err != nil {
+			r.fetchErr(ctx, err)
+			continue
+		}
+		for m := range batch.Messages() {
+			r.handle(work, m)
+		}
+		if err := batch.Error(); err != nil && !errors.Is(err, jetstream.ErrNoMessages) && !errors.Is(err, context.DeadlineExceeded) {
+			r.fetchErr(ctx, err)
+		}
+	}
+}
+
+func (r *runner) fetchErr(ctx context.Context, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	r.log.Warn("fetch jobs", "err", err)
+	select {
+	case <-ctx.Done():
+	case <-time.After(time.Second):
+	}
+}
+
+// delivery is a received job being processed.
+type delivery struct {
+	msg     jetstream.Msg
+	doc     Doc
+	attempt int
+	stop    func() // stops the in-progress heartbeat
+}
+
+// begin decodes a message and starts its heartbeat. ok is false when the
+// message was settled already (undecodable, or over its attempts).
+func (r *runner) begin(work context.Context, m jetstream.Msg) (*delivery, bool) {
+	attempt := 1
+	if md, err := m.Metadata(); err == nil {
+		attempt = int(md.NumDelivered)
+	}
+	var j Job
+	if err := json.Unmarshal(m.Data(), &j); err != nil || !validDocID(j.Doc) {
+		r.log.Error("dropping undecodable job", "err", err)
+		_ = m.TermWithReason("undecodable job")
+		return nil, false
+	}
+	d := &delivery{msg: m, attempt: attempt, doc: Doc{ID: j.Doc, Page: j.Page, Gen: j.Gen, Attempt: attempt}}
+	if attempt > r.bus.Opts.MaxAttempts {
+		r.fail(work, d, gaveUp(attempt-1, nil))
+		return nil, false
+	}
+	hb, stop := context.WithCancel(work)
+	d.stop = stop
+	go func() {
+		t := time.NewTicker(max(r.bus.Opts.AckWait/3, 100*time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-hb.Done():
+				return
+			case <-t.C:
+				_ = m.InProgress()
+			}
+		}
+	}()
+	return d, true
+}
+
+func (r *runner) handle(work context.Context, m jetstream.Msg) {
+	d, ok := r.begin(work, m)
+	if !ok {
+		return
+	}
+	start := time.Now()
+	var out Doc
+	err := call(work, r.opts.Timeout, func(ctx context.Context) error {
+		var err error
+		out, err = r.st.Process(ctx, d.doc)
+		return err
+	})
+	d.stop()
+	r.settle(work, d, out, err, time.Since(start))
+}
+
+// settle acks, naks or fails a processed job.
+func (r *runner) settle(work context.Context, d *delivery, out Doc, err error, dur time.Duration) {
+	log := r.log.With("doc", short(d.doc.ID), "attempt", d.attempt)
+	if d.doc.Page > 0 {
+		log = log.With("page", d.doc.Page)
+	}
+	if err == nil {
+		if perr := r.publish(work, out.Next); perr != nil {
+			log.Warn("publish next jobs", "err", perr)
+			_ = d.msg.NakWithDelay(Backoff(d.attempt))
+			return
+		}
+		if aerr := d.msg.DoubleAck(work); aerr != nil {
+			// The job will be redelivered; the stage is idempotent.
+			log.Warn("ack", "err", aerr)
+		}
+		log.Debug("done", "dur", dur.Round(time.Millisecond))
+		return
+	}
+	if work.Err() != nil && !IsPermanent(err) {
+		// Shutting down past the drain deadline: leave it for redelivery.
+		_ = d.msg.Nak()
+		return
+	}
+	if IsPermanent(err) || d.attempt >= r.bus.Opts.MaxAttempts {
+		if !IsPermanent(err) {
+			err = gaveUp(d.attempt, err)
+		}
+		r.fail(work, d, err)
+		return
+	}
+	delay := Backoff(d.attempt)
+	log.Warn("retrying", "err", err, "delay", delay)
+	_ = d.msg.NakWithDelay(delay)
+}
+
+// fail records a final failure through the stage's Fail and terminates the
+// job. When recording fails (NATS trouble), the job is redelivered and fail
+// runs again on the next delivery.
+func (r *runner) fail(work context.Context, d *delivery, reason error) {
+	log := r.log.With("doc", short(d.doc.ID), "attempt", d.attempt)
+	if f, ok := r.st.(Failer); ok {
+		var out Doc
+		err := call(work, r.opts.Timeout, func(ctx context.Context) error {
+			var err error
+			out, err = f.Fail(ctx, d.doc, reason)
+			return err
+		})
+		if err == nil {
+			err = r.publish(work, out.Next)
+		}
+		if err != nil {
+			log.Warn("record failure", "err", err)
+			_ = d.msg.NakWithDelay(Backoff(1))
+			return
+		}
+	}
+	log.Warn("failed", "reason", reason)
+	_ = d.msg.TermWithReason(truncate(reason.Error(), 200))
+}
+
+func (r *runner) publish(ctx context.Context, next []NextJob) error {
+	for _, n := range next {
+		if err := r.bus.Publish(ctx, n.Stage, n.Job); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loopBatch fetches up to BatchSize jobs at once and hands them to the
+// stage together (the index writer: one Bleve batch per fetch).
+func (r *runner) loopBatch(ctx, work context.Context, cons jetstream.Consumer, bs BatchStage) {
+	for ctx.Err() == nil {
+		batch, err := cons.Fetch(r.opts.BatchSize, jetstream.FetchMaxWait(250*time.Millisecond))
+		if err != nil {
+			r.fetchErr(ctx, err)
+			continue
+		}
+		var ds []*delivery
+		for m := range batch.Messages() {
+			if d, ok := r.begin(work, m); ok {
+				ds = append(ds, d)
+			}
+		}
+		if len(ds) == 0 {
+			continue
+		}
+		docs := make([]Doc, len(ds))
+		for i, d := range ds {
+			docs[i] = d.doc
+		}
+		start := time.Now()
+		var out []Doc
+		var errs []error
+		err = call(work, r.opts.Timeout, func(ctx context.Context) error {
+			out, errs = bs.ProcessBatch(ctx, docs)
+			return nil
+		})
+		for _, d := range ds {
+			d.stop()
+		}
+		dur := time.Since(start)
+		for i, d := range ds {
+			var o Doc
+			var e error
+			switch {
+			case err != nil:
+				e = err
+			case i < len(errs) && i < len(out):
+				o, e = out[i], errs[i]
+			default:
+				e = fmt.Errorf("%w: batch stage returned %d results for %d jobs", ErrPanic, len(errs), len(ds))
+			}
+			r.settle(work, d, o, e, dur)
+		}
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

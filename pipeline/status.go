@@ -1,0 +1,150 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/appealdesk/appealdesk/extractors"
+)
+
+// Status is what `appealdesk status --json` prints.
+type Status struct {
+	Documents int                    `json:"documents"`
+	Indexed   int                    `json:"indexed"`
+	Failed    []FailedFile           `json:"failed"`
+	Stages    map[string]StageStatus `json:"stages"`
+}
+
+// FailedFile is a file whose document failed, with the reason.
+type FailedFile struct {
+	File   string `json:"file"`
+	Reason string `json:"reason"`
+	Doc    string `json:"doc"`
+	Stage  string `json:"stage"`
+}
+
+// StageStatus counts a stage's jobs.
+type StageStatus struct {
+	Pending     uint64 `json:"pending"`     // waiting for a worker
+	InFlight    int    `json:"in_flight"`   // delivered, not yet acknowledged
+	Redelivered int    `json:"redelivered"` // in flight after at least one failed attempt
+	Failed      int    `json:"failed"`      // documents that failed in this stage
+	Waiting     int    `json:"workers_waiting"`
+}
+
+// Status reads the registry and the consumers.
+func (b *Bus) Status(ctx context.Context) (*Status, error) {
+	s := &Status{Failed: []FailedFile{}, Stages: map[string]StageStatus{}}
+	for _, st := range Stages {
+		c, err := b.JS.Consumer(ctx, JobsStream, st)
+		if err != nil {
+			return nil, fmt.Errorf("status of stage %s: %w", st, err)
+		}
+		info, err := c.Info(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("status of stage %s: %w", st, err)
+		}
+		s.Stages[st] = StageStatus{Pending: info.NumPending, InFlight: info.NumAckPending, Redelivered: info.NumRedelivered, Waiting: info.NumWaiting}
+	}
+	err := b.EachDoc(ctx, func(d *DocState) error {
+		s.Documents++
+		if d.Indexed {
+			s.Indexed++
+		}
+		if d.State == StateFailed {
+			ss := s.Stages[d.Stage]
+			ss.Failed++
+			s.Stages[d.Stage] = ss
+			for _, f := range d.Files {
+				s.Failed = append(s.Failed, FailedFile{File: f, Reason: d.Error, Doc: d.ID, Stage: d.Stage})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(s.Failed, func(i, j int) bool { return s.Failed[i].File < s.Failed[j].File })
+	return s, nil
+}
+
+// EachDoc calls fn for every registered document.
+func (b *Bus) EachDoc(ctx context.Context, fn func(*DocState) error) error {
+	w, err := b.Docs.WatchAll(ctx, jetstream.IgnoreDeletes())
+	if err != nil {
+		return fmt.Errorf("list documents: %w", err)
+	}
+	defer w.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case e, ok := <-w.Updates():
+			if !ok {
+				return nil
+			}
+			if e == nil {
+				return nil // initial values delivered
+			}
+			var d DocState
+			if err := json.Unmarshal(e.Value(), &d); err != nil {
+				continue
+			}
+			if err := fn(&d); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// Reindex writes every stored record to idx, with paths brought up to date
+// from the registry, in batches. It returns the number of records written.
+func (b *Bus) Reindex(ctx context.Context, idx interface {
+	Upsert(...extractors.Record) error
+}) (int, error) {
+	infos, err := b.Records.List(ctx)
+	if err != nil {
+		if errors.Is(err, jetstream.ErrNoObjectsFound) {
+			return 0, nil
+		}
+		return 0, fmt.Errorf("reindex: list records: %w", err)
+	}
+	const batch = 200
+	var recs []extractors.Record
+	n := 0
+	flush := func() error {
+		if len(recs) == 0 {
+			return nil
+		}
+		if err := idx.Upsert(recs...); err != nil {
+			return fmt.Errorf("reindex: %w", err)
+		}
+		n += len(recs)
+		recs = recs[:0]
+		return nil
+	}
+	for _, info := range infos {
+		if info.Deleted {
+			continue
+		}
+		rec, err := b.GetRecord(ctx, info.Name)
+		if err != nil {
+			return n, fmt.Errorf("reindex: %w", err)
+		}
+		if st, err := b.GetDoc(ctx, rec.ID); err == nil && len(st.Files) > 0 {
+			rec.Files = st.Files
+		}
+		recs = append(recs, *rec)
+		if len(recs) >= batch {
+			if err := flush(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, flush()
+}
