@@ -16,11 +16,11 @@ import (
 
 // Document states.
 const (
-	StateQueued     = "queued"     // waiting for or inside a stage
-	StateIndexed    = "indexed"    // record stored and indexed
-	StateFailed     = "failed"     // a permanent failure; the record carries the error
-	maxUpdateTries  = 50           // compare-and-set retries of a registry update
-	maxPageBytes    = 900 << 10    // a page's text is cut here (NATS payload cap is 1 MiB)
+	StateQueued     = "queued"  // waiting for or inside a stage
+	StateIndexed    = "indexed" // record stored and indexed
+	StateFailed     = "failed"  // a permanent failure; the record carries the error
+	maxUpdateTries  = 50        // compare-and-set retries of a registry update
+	maxPageBytes    = 900 << 10 // a page's text is cut here (NATS payload cap is 1 MiB)
 	pageTruncSuffix = "\n[text cut]"
 )
 
