@@ -7,7 +7,11 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/standard"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -45,14 +49,26 @@ const (
 	fMeta      = "meta"      // stored only: the record JSON without its text
 )
 
+// textAnalyzer is the analyzer of the text field.
+const textAnalyzer = "appealdesk_en"
+
 // newMapping is the static document mapping: only the fields above are
 // indexed. Free text in a query string searches the text field.
 func newMapping() mapping.IndexMapping {
 	im := bleve.NewIndexMapping()
+	// English analysis without stop words: in denial letters "not" carries
+	// the meaning ("not medically necessary", "not covered").
+	if err := im.AddCustomAnalyzer(textAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, porter.Name},
+	}); err != nil {
+		panic(fmt.Sprintf("index mapping: %v", err)) // a static definition: fails in every test if wrong
+	}
 	dm := bleve.NewDocumentStaticMapping()
 
 	txt := bleve.NewTextFieldMapping()
-	txt.Analyzer = en.AnalyzerName
+	txt.Analyzer = textAnalyzer
 	txt.Store = true
 	txt.IncludeTermVectors = true
 	txt.IncludeInAll = false
@@ -63,7 +79,7 @@ func newMapping() mapping.IndexMapping {
 		f.Analyzer = keyword.Name
 		f.Store = store
 		f.IncludeInAll = false
-		f.IncludeTermVectors = false
+		f.IncludeTermVectors = true // phrase syntax (payer:"Blue Cross") needs positions
 		f.DocValues = true
 		return f
 	}
@@ -100,7 +116,7 @@ func newMapping() mapping.IndexMapping {
 	dm.AddFieldMappingsAt(fMeta, meta)
 
 	im.DefaultMapping = dm
-	im.DefaultAnalyzer = en.AnalyzerName
+	im.DefaultAnalyzer = textAnalyzer
 	im.DefaultField = fText
 	im.StoreDynamic = false
 	im.IndexDynamic = false
@@ -221,6 +237,10 @@ func codeForms(c extractors.Code) []string {
 	out := []string{code}
 	if sys != "" {
 		out = append(out, sys+":"+code)
+	}
+	if strings.HasPrefix(sys, "ICD-10") && strings.Contains(code, ".") {
+		nodot := strings.ReplaceAll(code, ".", "")
+		out = append(out, nodot, sys+":"+nodot)
 	}
 	if sys == "CARC" {
 		out = append(out, carcForms(c)...)

@@ -1,0 +1,155 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func openTest(t *testing.T) *Index {
+	t.Helper()
+	x, err := Open(filepath.Join(t.TempDir(), "data", DirName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	if err := x.Upsert(testRecords()...); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func TestOpenModesAndLock(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data", DirName)
+	if _, err := OpenReadOnly(dir); !errors.Is(err, ErrNoIndex) {
+		t.Fatalf("OpenReadOnly before create: %v, want ErrNoIndex", err)
+	}
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o700 {
+		t.Errorf("index dir mode %v, want 0700", st.Mode().Perm())
+	}
+	start := time.Now()
+	if _, err := Open(dir); !errors.Is(err, ErrBusy) {
+		t.Fatalf("second Open: %v, want ErrBusy", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("second Open took %v; bolt_timeout not applied", d)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ro.Upsert(testRecords()[0]); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Upsert on read-only: %v", err)
+	}
+	ro.Close()
+	if _, err := ro.Count(); !errors.Is(err, ErrClosed) {
+		t.Errorf("Count after Close: %v", err)
+	}
+}
+
+func TestUpsertReplacesDeleteReset(t *testing.T) {
+	x := openTest(t)
+	ctx := context.Background()
+	if n, _ := x.Count(); n != 6 {
+		t.Fatalf("count %d, want 6", n)
+	}
+	recs := testRecords()
+	r := recs[1]
+	r.Case = "moved-case"
+	if err := x.Upsert(r, r); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := x.Count(); n != 6 {
+		t.Fatalf("count after upsert of an existing id %d, want 6", n)
+	}
+	got, err := x.Show(ctx, ShowRequest{Ref: r.ID})
+	if err != nil || got.Case != "moved-case" {
+		t.Fatalf("after upsert: %v %+v", err, got)
+	}
+	if err := x.Delete(r.ID, "nonexistent"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := x.Count(); n != 5 {
+		t.Fatalf("count after delete %d, want 5", n)
+	}
+	if _, err := x.Show(ctx, ShowRequest{Ref: r.ID}); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("show deleted: %v", err)
+	}
+	if err := x.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := x.Count(); n != 0 {
+		t.Fatalf("count after reset %d", n)
+	}
+	if err := x.Upsert(recs...); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := x.Count(); n != 6 {
+		t.Fatalf("count after reset+upsert %d", n)
+	}
+	if err := x.Upsert(extractorsRecordWithoutID()); err == nil {
+		t.Error("upsert without id succeeded")
+	}
+}
+
+func TestShowRoundTripsRecord(t *testing.T) {
+	x := openTest(t)
+	ctx := context.Background()
+	for _, want := range testRecords() {
+		for _, ref := range []string{want.ID, want.ID[:6], strings.ToUpper(want.ID[:10]), want.Files[0], "./" + want.Files[0], "/home/someone/appeals/" + want.Files[0]} {
+			got, err := x.Show(ctx, ShowRequest{Ref: ref})
+			if err != nil {
+				t.Fatalf("show %q: %v", ref, err)
+			}
+			if !reflect.DeepEqual(*got, want) {
+				t.Fatalf("show %q:\n got %+v\nwant %+v", ref, *got, want)
+			}
+		}
+	}
+	for _, ref := range []string{"ffffffffff", "nope.pdf", "inbox/other/denial.pdf"} {
+		if _, err := x.Show(ctx, ShowRequest{Ref: ref}); !errors.Is(err, ErrNotFound) {
+			t.Errorf("show %q: %v, want ErrNotFound", ref, err)
+		}
+	}
+	if _, err := x.Show(ctx, ShowRequest{Ref: "denial.pdf"}); err != nil {
+		t.Errorf("show by unique base name: %v", err)
+	}
+}
+
+func TestCaseForIdentifiers(t *testing.T) {
+	x := openTest(t)
+	tests := []struct {
+		claims, members []string
+		want            string
+	}{
+		{[]string{"E1234567890"}, nil, "smith-2026"},
+		{[]string{"e-1234567890"}, nil, "smith-2026"}, // normalised
+		{nil, []string{"M5550101"}, "lee-medicaid"},
+		{[]string{"X999"}, []string{"W123456789"}, "smith-2026"},
+		{[]string{"X999"}, []string{"nobody"}, ""},
+		{nil, nil, ""},
+		{[]string{"", "  "}, nil, ""},
+	}
+	for _, tt := range tests {
+		got, err := x.CaseForIdentifiers(tt.claims, tt.members)
+		if err != nil || got != tt.want {
+			t.Errorf("CaseForIdentifiers(%v, %v) = %q, %v; want %q", tt.claims, tt.members, got, err, tt.want)
+		}
+	}
+}

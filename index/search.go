@@ -1,0 +1,384 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/appealdesk/appealdesk/extractors"
+)
+
+const (
+	defaultLimit = 10
+	maxLimit     = 1000
+	facetSize    = 10
+)
+
+// facetFields maps facet names in SearchResult.Facets to index fields.
+var facetFields = []struct{ name, field string }{
+	{"doc_type", fDocType},
+	{"payer", fPayer},
+	{"reason", fReasons},
+	{"code", fCodeQ},
+}
+
+// ParseQuery checks a query string and the filters of req without running
+// anything, so the CLI can reject a malformed query (exit 2) before asking
+// the daemon. Errors wrap ErrBadQuery.
+func ParseQuery(req SearchRequest) error {
+	_, err := buildQuery(req)
+	return err
+}
+
+// Search runs a search request. A malformed query or filter returns an
+// error wrapping ErrBadQuery.
+func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, error) {
+	q, err := buildQuery(req)
+	if err != nil {
+		return nil, err
+	}
+	limit := req.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	if limit > maxLimit {
+		limit = maxLimit
+	}
+	if req.Offset < 0 {
+		return nil, fmt.Errorf("%w: --offset must not be negative", ErrBadQuery)
+	}
+	b, release, err := x.get()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+
+	sreq := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
+	sreq.Fields = []string{fMeta, fText}
+	sreq.IncludeLocations = true
+	switch req.Sort {
+	case "", "relevance":
+		sreq.SortBy([]string{"-_score", "-" + fDate, "_id"})
+	case "date":
+		sreq.SortBy([]string{"-" + fDate, "-_score", "_id"})
+	default:
+		return nil, fmt.Errorf("%w: --sort must be relevance or date, not %q", ErrBadQuery, req.Sort)
+	}
+	if req.Facets {
+		for _, f := range facetFields {
+			sreq.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize))
+		}
+	}
+	start := time.Now()
+	res, err := b.SearchInContext(ctx, sreq)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("search: %w", ctx.Err())
+		}
+		if isQueryErr(err) {
+			return nil, fmt.Errorf("%w: %v", ErrBadQuery, err)
+		}
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := &SearchResult{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits))}
+	want := codeFilter(req)
+	for _, h := range res.Hits {
+		hit, err := toHit(h, want)
+		if err != nil {
+			return nil, err
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	if req.Facets {
+		out.Facets = map[string][]Facet{}
+		for _, f := range facetFields {
+			out.Facets[f.name] = facetTerms(res.Facets[f.name])
+		}
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+// isQueryErr tells a query the index cannot run (bad date, bad regexp)
+// from a failure of the index itself.
+func isQueryErr(err error) bool {
+	s := err.Error()
+	for _, k := range []string{"parse", "regexp", "invalid", "syntax", "unknown", "error parsing"} {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// buildQuery ANDs the query string with every filter of req.
+func buildQuery(req SearchRequest) (query.Query, error) {
+	var must []query.Query
+	if s := strings.TrimSpace(req.Query); s != "" {
+		qs := bleve.NewQueryStringQuery(s)
+		if _, err := qs.Parse(); err != nil {
+			return nil, fmt.Errorf("%w: %q: %v", ErrBadQuery, s, err)
+		}
+		must = append(must, qs)
+	}
+	term := func(field, v string) query.Query {
+		t := bleve.NewTermQuery(v)
+		t.SetField(field)
+		return t
+	}
+	if v := strings.TrimSpace(req.Case); v != "" {
+		must = append(must, term(fCase, v))
+	}
+	if v := strings.TrimSpace(req.Type); v != "" {
+		must = append(must, term(fDocType, strings.ToLower(v)))
+	}
+	if v := strings.TrimSpace(req.Payer); v != "" {
+		m := bleve.NewMatchQuery(v)
+		m.SetField(fPayerText)
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		must = append(must, m)
+	}
+	// Each flag value must match; a comma inside one value means "any of".
+	anyOf := func(field string, vals []string, norm func(string) (string, error)) error {
+		for _, v := range vals {
+			var alts []query.Query
+			for _, a := range strings.Split(v, ",") {
+				if strings.TrimSpace(a) == "" {
+					continue
+				}
+				n, err := norm(a)
+				if err != nil {
+					return err
+				}
+				alts = append(alts, term(field, n))
+			}
+			switch len(alts) {
+			case 0:
+			case 1:
+				must = append(must, alts[0])
+			default:
+				must = append(must, bleve.NewDisjunctionQuery(alts...))
+			}
+		}
+		return nil
+	}
+	if err := anyOf(fCodes, req.Codes, normCode); err != nil {
+		return nil, err
+	}
+	if err := anyOf(fCARC, req.CARC, normCARC); err != nil {
+		return nil, err
+	}
+	if err := anyOf(fReasons, req.Reasons, func(s string) (string, error) {
+		return strings.ToLower(strings.TrimSpace(s)), nil
+	}); err != nil {
+		return nil, err
+	}
+	if req.From != "" || req.To != "" {
+		var from, to time.Time
+		var err error
+		if req.From != "" {
+			if from, err = time.Parse(dateLayout, req.From); err != nil {
+				return nil, fmt.Errorf("%w: --from %q is not a date like 2026-03-14", ErrBadQuery, req.From)
+			}
+		}
+		if req.To != "" {
+			if to, err = time.Parse(dateLayout, req.To); err != nil {
+				return nil, fmt.Errorf("%w: --to %q is not a date like 2026-03-14", ErrBadQuery, req.To)
+			}
+			to = to.Add(24*time.Hour - time.Nanosecond)
+		}
+		if !from.IsZero() && !to.IsZero() && to.Before(from) {
+			return nil, fmt.Errorf("%w: --to %s is before --from %s", ErrBadQuery, req.To, req.From)
+		}
+		incl := true
+		dq := bleve.NewDateRangeInclusiveQuery(from, to, &incl, &incl)
+		dq.SetField(fNotice)
+		must = append(must, dq)
+	}
+	if req.HasDeadline {
+		one, incl := 1.0, true
+		nq := bleve.NewNumericRangeInclusiveQuery(&one, nil, &incl, nil)
+		nq.SetField(fNDeadline)
+		must = append(must, nq)
+	}
+	switch len(must) {
+	case 0:
+		return bleve.NewMatchAllQuery(), nil
+	case 1:
+		return must[0], nil
+	}
+	return bleve.NewConjunctionQuery(must...), nil
+}
+
+var (
+	carcRe   = regexp.MustCompile(`^(?:CARC[:\s]*)?(?:(CO|PR|OA|PI|CR)\s*-?\s*)?([A-Z]?\d{1,3})$`)
+	systemRe = regexp.MustCompile(`^(ICD-10-CM|ICD-10-PCS|CPT|HCPCS|CARC|RARC|NPI)\s*:\s*(.+)$`)
+)
+
+// normCode normalises a --code value to a form the code field holds.
+func normCode(s string) (string, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	if s == "" {
+		return "", fmt.Errorf("%w: empty code", ErrBadQuery)
+	}
+	if m := systemRe.FindStringSubmatch(s); m != nil {
+		code := strings.TrimSpace(m[2])
+		if m[1] == "CARC" {
+			c, err := normCARC(code)
+			if err != nil {
+				return "", err
+			}
+			return "CARC:" + c, nil
+		}
+		return m[1] + ":" + code, nil
+	}
+	if m := carcRe.FindStringSubmatch(s); m != nil && m[1] != "" {
+		return m[1] + "-" + m[2], nil
+	}
+	return s, nil
+}
+
+// normCARC normalises a --carc value: "CO-50", "co 50", "CO50", "50", "CARC:50".
+func normCARC(s string) (string, error) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	m := carcRe.FindStringSubmatch(s)
+	if m == nil {
+		return "", fmt.Errorf("%w: --carc %q is not a CARC code like CO-50 or 50", ErrBadQuery, s)
+	}
+	if m[1] != "" {
+		return m[1] + "-" + m[2], nil
+	}
+	return m[2], nil
+}
+
+// codeFilter returns the set of code forms the request asks for, so a hit
+// can show which of its codes matched ("" keys when the request names none).
+func codeFilter(req SearchRequest) map[string]bool {
+	want := map[string]bool{}
+	for _, v := range req.Codes {
+		for _, a := range strings.Split(v, ",") {
+			if n, err := normCode(a); err == nil {
+				want[n] = true
+			}
+		}
+	}
+	for _, v := range req.CARC {
+		for _, a := range strings.Split(v, ",") {
+			if n, err := normCARC(a); err == nil {
+				want[n] = true
+				want["CARC:"+n] = true
+			}
+		}
+	}
+	// Codes typed into the query string count too ("J3420", "code:CO-50").
+	for _, tok := range strings.FieldsFunc(strings.ToUpper(req.Query), func(r rune) bool {
+		return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == ':')
+	}) {
+		tok = strings.TrimPrefix(tok, "CODE:")
+		tok = strings.TrimPrefix(tok, "CARC:")
+		if len(tok) >= 2 {
+			want[tok] = true
+		}
+	}
+	return want
+}
+
+// decodeMeta reads the stored record (without text) of a hit.
+func decodeMeta(h *search.DocumentMatch) (extractors.Record, error) {
+	var r extractors.Record
+	s, _ := h.Fields[fMeta].(string)
+	if s == "" {
+		return r, fmt.Errorf("document %s: %w", h.ID, errors.New("stored record missing"))
+	}
+	if err := json.Unmarshal([]byte(s), &r); err != nil {
+		return r, fmt.Errorf("document %s: decode stored record: %w", h.ID, err)
+	}
+	return r, nil
+}
+
+func toHit(h *search.DocumentMatch, want map[string]bool) (Hit, error) {
+	r, err := decodeMeta(h)
+	if err != nil {
+		return Hit{}, err
+	}
+	hit := Hit{
+		ID:         h.ID,
+		Case:       r.Case,
+		Files:      nonNil(r.Files),
+		DocType:    r.Result.DocType,
+		Payer:      r.Result.Payer,
+		NoticeDate: firstDate(&r, "notice"),
+		Codes:      []HitCode{},
+		Snippets:   []Snippet{},
+		Error:      r.Result.Error,
+		Score:      h.Score,
+	}
+	seen := map[string]bool{}
+	var all, matched []HitCode
+	for _, c := range r.Result.Codes {
+		q := qualified(c)
+		if seen[q] {
+			continue
+		}
+		seen[q] = true
+		hc := HitCode{System: c.System, Code: c.Code, Group: c.Group}
+		all = append(all, hc)
+		for _, f := range codeForms(c) {
+			if want[f] {
+				matched = append(matched, hc)
+				break
+			}
+		}
+	}
+	switch {
+	case len(matched) > 0:
+		hit.Codes = matched
+	case len(all) > 0:
+		hit.Codes = all
+	}
+	if text, _ := h.Fields[fText].(string); text != "" {
+		var spans []span
+		for _, locs := range h.Locations[fText] {
+			for _, l := range locs {
+				spans = append(spans, span{int(l.Start), int(l.End)})
+			}
+		}
+		if sn := snippets(text, spans, maxSnippets); sn != nil {
+			hit.Snippets = sn
+		}
+	}
+	return hit, nil
+}
+
+func facetTerms(f *search.FacetResult) []Facet {
+	out := []Facet{}
+	if f == nil || f.Terms == nil {
+		return out
+	}
+	for _, t := range f.Terms.Terms() {
+		out = append(out, Facet{Term: t.Term, Count: t.Count})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Term < out[j].Term
+	})
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
