@@ -1,0 +1,67 @@
+// Package pipeline moves documents from the inbox to the index as stages on
+// NATS JetStream, embedded in `appealdesk run` or external for `worker`s on
+// other machines.
+//
+// # How it works
+//
+// A file that arrives (watched folder, `appealdesk ingest`) is hashed; its
+// bytes go once into the object store BLOBS under their SHA-256, which is
+// also the document id. The document is registered in the KV bucket DOCS
+// (case, every path it arrived under, state per stage, error, pages) and its
+// path in FILES (path hash → path, size, mtime, sha256), so a rescan skips
+// unchanged files and a changed file becomes a new version. Messages carry
+// only a document id (and a page number), never file bytes.
+//
+// Stages are durable pull consumers on one work-queue stream,
+// APPEALDESK_JOBS, one subject each:
+//
+//	appealdesk.jobs.text     open the document, store text-layer pages in
+//	                         KV PAGES, publish one OCR job per page that
+//	                         needs OCR (or the extract job when none does)
+//	appealdesk.jobs.ocr      one page: fetch the blob, render the page, OCR
+//	                         it, store its text; whoever stores the last
+//	                         missing page publishes the extract job
+//	appealdesk.jobs.extract  join the pages, run the extractors, store the
+//	                         extractors.Record in the object store RECORDS
+//	                         (the source of truth; `reindex` rebuilds the
+//	                         index from it), publish the index job
+//	appealdesk.jobs.index    the single Bleve writer, inside `run` only;
+//	                         many records per batch
+//
+// Any number of `appealdesk worker --nats URL --stages text,ocr,extract`
+// processes share the same durable consumers, so any worker can OCR any
+// page of any document.
+//
+// # Retries and failures
+//
+// One place, the runner, decides what happens to a job. Success: the next
+// jobs are published, then the job is acknowledged. A transient error is
+// retried with NakWithDelay and exponential backoff (2s, 4s, 8s, ... up to
+// 2 min). A permanent error (corrupt, encrypted, unsupported, too large: see
+// Permanent), a panic, or the last of MaxAttempts deliveries (default 5)
+// ends the job: the failure is recorded on the document in DOCS, a record
+// with its error is still stored and indexed so search and status show it,
+// and the message is terminated. A job delivered more than MaxAttempts
+// times (its worker died each time) is failed the same way on its next
+// delivery; the server-side MaxDeliver is unlimited so no message is ever
+// stranded in the work queue. One page whose OCR fails becomes an empty
+// page with a warning; the rest of the document goes on. While a job runs,
+// an in-progress ack every AckWait/3 keeps a long OCR page from being
+// redelivered to another worker.
+//
+// # Crash guarantees
+//
+// Every message id derives from the document id and the stage
+// (<doc>.text, <doc>.ocr.page.N, <doc>.extract, <doc>.index), so a
+// republished job within the stream's 10-minute duplicate window is
+// dropped, and every stage is idempotent (it checks the registry first), so
+// a redelivery changes nothing. Ingest writes FILES last, so a file whose
+// ingest was interrupted is ingested again by the watcher's scan at start.
+// A job is acknowledged only after its results and the next jobs are
+// stored. The embedded store writes each message to its file before it
+// acknowledges it, so `kill -9` at any moment loses nothing; after a
+// restart every dropped file is indexed exactly once (the index upserts by
+// document id). On SIGINT/SIGTERM `run` stops the watcher, lets in-flight
+// jobs finish, closes the index, drains the connection and stops the
+// server.
+package pipeline

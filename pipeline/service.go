@@ -1,0 +1,174 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/appealdesk/appealdesk/extractors/acquire"
+)
+
+// ServiceOptions say which parts of the pipeline a process runs.
+type ServiceOptions struct {
+	// Stages to run here, of text, ocr, extract. The index stage runs when
+	// Index is set (only `run` sets it: Bleve has one writer).
+	Stages     []string
+	Index      Indexer
+	Recognizer acquire.Recognizer // required for the ocr stage
+	Limits     acquire.Limits
+	// OCRConcurrency is the number of OCR jobs at once (match the OCR pool).
+	OCRConcurrency int
+	// Watch, when Inbox is set, watches the folder and ingests what arrives.
+	Watch  WatchOptions
+	Ingest IngestOptions
+	// Drain bounds the time in-flight jobs get to finish at shutdown.
+	Drain  time.Duration
+	Logger *slog.Logger
+}
+
+// ParseStages checks a comma-separated stage list (text, ocr, extract);
+// "none" or "" is the empty list.
+func ParseStages(list []string) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range list {
+		switch s {
+		case "", "none":
+			continue
+		case StageText, StageOCR, StageExtract:
+		default:
+			return nil, fmt.Errorf("%w %q (want text, ocr, extract)", ErrUnknownStage, s)
+		}
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// Serve runs the chosen stages, the index writer and the folder watcher
+// until ctx ends. Then it stops the watcher first, lets the stages finish
+// their in-flight jobs (within opts.Drain), and returns; the caller closes
+// the index and the connection afterwards.
+func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
+	log := orDiscard(opts.Logger)
+	if opts.Drain <= 0 {
+		opts.Drain = 60 * time.Second
+	}
+	var runners []func(context.Context) error
+	for _, name := range opts.Stages {
+		var st Stage
+		ro := RunnerOptions{Drain: opts.Drain, Logger: log}
+		switch name {
+		case StageText:
+			st, ro.Concurrency = &TextStage{Bus: b, Limits: opts.Limits}, 2
+		case StageOCR:
+			if opts.Recognizer == nil {
+				return fmt.Errorf("%w: the ocr stage needs a recognizer", ErrBadConfig)
+			}
+			st, ro.Concurrency = &OCRStage{Bus: b, Limits: opts.Limits, Recognizer: opts.Recognizer}, max(opts.OCRConcurrency, 1)
+			ro.Timeout = ocrTimeout(opts.Limits)
+		case StageExtract:
+			st, ro.Concurrency = &ExtractStage{Bus: b}, 2
+			ro.Timeout = 5 * time.Minute
+		default:
+			return fmt.Errorf("%w %q", ErrUnknownStage, name)
+		}
+		runners = append(runners, func(ctx context.Context) error { return b.Run(ctx, st, ro) })
+	}
+	if opts.Index != nil {
+		st := &IndexStage{Bus: b, Index: opts.Index}
+		ro := RunnerOptions{Drain: opts.Drain, Logger: log, BatchSize: 200, Timeout: 5 * time.Minute}
+		runners = append(runners, func(ctx context.Context) error { return b.Run(ctx, st, ro) })
+	}
+
+	var wg sync.WaitGroup
+	errc := make(chan error, len(runners)+2)
+	for _, r := range runners {
+		wg.Go(func() {
+			if err := r(ctx); err != nil {
+				errc <- err
+			}
+		})
+	}
+	var watchErr error
+	if opts.Watch.Inbox != "" {
+		arrivals := make(chan Arrival, 64)
+		var iwg sync.WaitGroup
+		for range 2 {
+			iwg.Go(func() { b.ingestArrivals(ctx, arrivals, opts.Ingest, log) })
+		}
+		wo := opts.Watch
+		if wo.Logger == nil {
+			wo.Logger = log
+		}
+		err := Watch(ctx, wo, arrivals)
+		close(arrivals)
+		iwg.Wait()
+		if err != nil && !errors.Is(err, context.Canceled) {
+			watchErr = fmt.Errorf("watch inbox: %w", err)
+		}
+	}
+	wg.Wait()
+	close(errc)
+	errs := []error{watchErr}
+	for err := range errc {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func ocrTimeout(lim acquire.Limits) time.Duration {
+	if lim.PageTimeout > 0 {
+		return 2*lim.PageTimeout + time.Minute
+	}
+	return 5 * time.Minute
+}
+
+// ingestArrivals ingests files the watcher reports, retrying transient
+// failures a few times. Paths are never logged (they hold names): a short
+// hash of the path identifies the file.
+func (b *Bus) ingestArrivals(ctx context.Context, in <-chan Arrival, opts IngestOptions, log *slog.Logger) {
+	for a := range in {
+		var err error
+		for attempt := 1; attempt <= 5; attempt++ {
+			var res IngestResult
+			res, err = b.Ingest(ctx, IngestRequest{Path: a.Path, Case: a.Case}, opts)
+			if err == nil {
+				if res.Outcome != IngestUnchanged {
+					log.Info("ingested", "doc", short(res.Doc), "case_set", a.Case != "", "outcome", res.Outcome)
+				}
+				break
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(Backoff(attempt) / 2):
+			}
+		}
+		if err != nil {
+			log.Warn("ingest failed", "file", fileKey(a.Path)[:12], "err", errorKind(err))
+		}
+	}
+}
+
+// errorKind is an error's message without anything that may name a file.
+func errorKind(err error) string {
+	for _, s := range []error{ErrNotRegular, ErrChanged, ErrTooLarge} {
+		if errors.Is(err, s) {
+			return s.Error()
+		}
+	}
+	var pe interface{ Unwrap() error }
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("%T", pe.Unwrap())
+	}
+	return "error"
+}
