@@ -191,18 +191,24 @@ func (w *watcher) run(ctx context.Context, out chan<- Arrival) error {
 			if !ok {
 				return fmt.Errorf("watch inbox: %w", ErrWatcherClosed)
 			}
-			if errors.Is(err, fsnotify.ErrEventOverflow) {
-				w.log.Warn("event queue overflowed; rescanning inbox")
-				_ = w.scan(w.root, true) // logged
-				continue
-			}
-			w.log.Warn("watch error", "err", safeErr(err))
+			w.watchErr(err)
 		case <-tick.C:
 			w.settleDue()
 		case <-rescan.C:
 			_ = w.scan(w.root, true) // logged; a vanished share may come back
 		}
 	}
+}
+
+// watchErr handles an error from fsnotify. Lost events (queue overflow)
+// mean files may have been missed, so the whole inbox is rescanned.
+func (w *watcher) watchErr(err error) {
+	if errors.Is(err, fsnotify.ErrEventOverflow) {
+		w.log.Warn("event queue overflowed; rescanning inbox")
+		_ = w.scan(w.root, true) // logged
+		return
+	}
+	w.log.Warn("watch error", "err", safeErr(err))
 }
 
 // settleTick is how often pending files are checked: often enough that a
