@@ -18,8 +18,10 @@ type RunnerOptions struct {
 	Timeout     time.Duration // per job (default 10 min)
 	BatchSize   int           // for BatchStage (default 100)
 	// Drain bounds how long in-flight jobs may run after ctx ends (default 60s).
-	Drain  time.Duration
-	Logger *slog.Logger
+	Drain time.Duration
+	// Backoff is the redelivery delay after a failed attempt (default Backoff).
+	Backoff func(attempt int) time.Duration
+	Logger  *slog.Logger
 }
 
 // Backoff is the redelivery delay after the n-th failed attempt: 2s, 4s,
@@ -58,6 +60,9 @@ func (b *Bus) Run(ctx context.Context, st Stage, opts RunnerOptions) error {
 	}
 	if opts.Drain <= 0 {
 		opts.Drain = 60 * time.Second
+	}
+	if opts.Backoff == nil {
+		opts.Backoff = Backoff
 	}
 	log := orDiscard(opts.Logger).With("stage", st.Name())
 	cons, err := b.Consumer(ctx, st.Name())
@@ -194,7 +199,7 @@ func (r *runner) settle(work context.Context, d *delivery, out Doc, err error, d
 	if err == nil {
 		if perr := r.publish(work, out.Next); perr != nil {
 			log.Warn("publish next jobs", "err", perr)
-			_ = d.msg.NakWithDelay(Backoff(d.attempt))
+			_ = d.msg.NakWithDelay(r.opts.Backoff(d.attempt))
 			return
 		}
 		if aerr := d.msg.DoubleAck(work); aerr != nil {
@@ -216,7 +221,7 @@ func (r *runner) settle(work context.Context, d *delivery, out Doc, err error, d
 		r.fail(work, d, err)
 		return
 	}
-	delay := Backoff(d.attempt)
+	delay := r.opts.Backoff(d.attempt)
 	log.Warn("retrying", "err", err, "delay", delay)
 	_ = d.msg.NakWithDelay(delay)
 }
@@ -238,7 +243,7 @@ func (r *runner) fail(work context.Context, d *delivery, reason error) {
 		}
 		if err != nil {
 			log.Warn("record failure", "err", err)
-			_ = d.msg.NakWithDelay(Backoff(1))
+			_ = d.msg.NakWithDelay(r.opts.Backoff(1))
 			return
 		}
 	}

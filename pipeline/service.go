@@ -25,8 +25,10 @@ type ServiceOptions struct {
 	Watch  WatchOptions
 	Ingest IngestOptions
 	// Drain bounds the time in-flight jobs get to finish at shutdown.
-	Drain  time.Duration
-	Logger *slog.Logger
+	Drain time.Duration
+	// Backoff overrides the redelivery delays (tests).
+	Backoff func(attempt int) time.Duration
+	Logger  *slog.Logger
 }
 
 // ParseStages checks a comma-separated stage list (text, ocr, extract);
@@ -62,7 +64,7 @@ func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
 	var runners []func(context.Context) error
 	for _, name := range opts.Stages {
 		var st Stage
-		ro := RunnerOptions{Drain: opts.Drain, Logger: log}
+		ro := RunnerOptions{Drain: opts.Drain, Logger: log, Backoff: opts.Backoff}
 		switch name {
 		case StageText:
 			st, ro.Concurrency = &TextStage{Bus: b, Limits: opts.Limits}, 2
@@ -82,7 +84,7 @@ func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
 	}
 	if opts.Index != nil {
 		st := &IndexStage{Bus: b, Index: opts.Index}
-		ro := RunnerOptions{Drain: opts.Drain, Logger: log, BatchSize: 200, Timeout: 5 * time.Minute}
+		ro := RunnerOptions{Drain: opts.Drain, Logger: log, Backoff: opts.Backoff, BatchSize: 200, Timeout: 5 * time.Minute}
 		runners = append(runners, func(ctx context.Context) error { return b.Run(ctx, st, ro) })
 	}
 
