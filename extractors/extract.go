@@ -1,7 +1,136 @@
 package extractors
 
-// Extract runs every extractor over a document's pages (page i+1 is pages[i]).
-// TODO(extract owner): placeholder until the extractors land.
+import (
+	"regexp"
+	"strings"
+)
+
+// Extract runs every extractor over a document's pages (page i+1 is pages[i])
+// and returns the findings. It is pure and deterministic: no I/O, and
+// nothing depends on today's date.
 func Extract(pages []string) Findings {
-	return EmptyFindings()
+	f := EmptyFindings()
+	if len(pages) == 0 {
+		return f
+	}
+	codes := findCodes(pages)
+	if codes != nil {
+		f.Codes = codes
+	}
+	claims, members := findIdentifiers(pages)
+	if claims != nil {
+		f.ClaimNumbers = claims
+	}
+	if members != nil {
+		f.MemberIDs = members
+	}
+	if amounts := findAmounts(pages); amounts != nil {
+		f.Amounts = amounts
+	}
+	hits := scanDates(pages)
+	f.Dates = datesFromHits(hits)
+	f.DocType = ClassifyDocType(pages)
+	f.Payer = FindPayer(pages)
+	f.PlanType = DetectPlanType(pages)
+	f.DenialReasons = FindDenialReasons(pages, codes)
+	f.Deadlines, f.Flags = findDeadlines(deadlineInput{
+		pages:          pages,
+		hits:           hits,
+		planType:       f.PlanType,
+		adverse:        isAdverse(pages, f.DocType, codes),
+		noAppealRights: hasNoAppealRights(pages, codes),
+	})
+	return f
+}
+
+// Adapters to the codes, identifiers and amounts extractors, which another
+// file of this package owns.
+
+func findCodes(pages []string) []Code { return nil }
+
+func findIdentifiers(pages []string) (claims, members []string) { return nil, nil }
+
+func findAmounts(pages []string) []Amount { return nil }
+
+// codeCategory returns the denial category of a CARC or RARC code, "" when
+// it is no denial (cost sharing, information) or unknown.
+func codeCategory(system, code string) string {
+	var cat string
+	switch system {
+	case "CARC":
+		_, cat, _ = CARCMeaning(code)
+	case "RARC":
+		_, cat, _ = RARCMeaning(code)
+	}
+	return cat
+}
+
+var (
+	reMA130        = regexp.MustCompile(`\bMA ?130\b|no appeal rights are afforded`)
+	reDenialCARC   = regexp.MustCompile(`\b(?:CO|OA|PI|PR)[ -]?([0-9]{1,3}|[AB][0-9]{1,2})\b`)
+	reDeniedLine   = regexp.MustCompile(`(?i)\bclaim status:? *denied\b|\bdenied\b|service approved\?\s*no\b|\bnot (?:medically necessary|approved|covered)\b|adverse (?:benefit )?determination|not payable|\bdenial\b`)
+	reApprovalOnly = regexp.MustCompile(`(?i)\b(?:has|have|is|was) been (?:approved|authorized)\b`)
+)
+
+// hasNoAppealRights reports remark code MA130 (unprocessable claim, no appeal rights).
+func hasNoAppealRights(pages []string, codes []Code) bool {
+	for _, c := range codes {
+		if c.System == "RARC" && c.Code == "MA130" {
+			return true
+		}
+	}
+	for _, p := range pages {
+		if reMA130.MatchString(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isAdverse reports whether a document is an adverse decision, for which a
+// deadline may be computed from its plan type's rule: a denial letter, a
+// prior-authorization denial, or an EOB/MSN with a denied line or denial codes.
+// Medical records, lab results, appeal letters and plain correspondence never are.
+func isAdverse(pages []string, docType string, codes []Code) bool {
+	text := strings.Join(pages, "\n")
+	switch docType {
+	case DocDenialLetter:
+		return true
+	case DocPriorAuth:
+		return reDeniedLine.MatchString(text) || !reApprovalOnly.MatchString(text)
+	case DocEOB, DocMSN:
+		for _, c := range codes {
+			if c.System == "CARC" || c.System == "RARC" {
+				if codeCategory(c.System, c.Code) != "" {
+					return true
+				}
+			}
+		}
+		for _, m := range reDenialCARC.FindAllStringSubmatch(text, -1) {
+			if cat := codeCategory("CARC", m[1]); cat != "" {
+				return true
+			}
+		}
+		return reDeniedLine.MatchString(text)
+	}
+	return false
+}
+
+// datesFromHits turns scanned dates into the reported list, once per (date, role, page).
+func datesFromHits(hits []dateHit) []Date {
+	out := []Date{}
+	type key struct {
+		date, role string
+		page       int
+	}
+	seen := map[key]bool{}
+	for _, h := range hits {
+		k := key{h.iso(), h.role, h.page}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, Date{Date: h.iso(), Role: h.role, Page: h.page, Text: h.text})
+	}
+	return out
 }
