@@ -76,6 +76,9 @@ type BusOptions struct {
 	// MaxAttempts is the number of deliveries after which a job is
 	// recorded as failed and terminated (default 5).
 	MaxAttempts int
+	// KeepConsumers leaves existing consumers' settings alone (for the
+	// one-shot commands, which must not reset what `run` configured).
+	KeepConsumers bool
 }
 
 func (o BusOptions) withDefaults() BusOptions {
@@ -120,6 +123,11 @@ func OpenBus(ctx context.Context, js jetstream.JetStream, opts BusOptions) (*Bus
 		return nil, fmt.Errorf("create stream %s: %w", JobsStream, err)
 	}
 	for _, st := range Stages {
+		if opts.KeepConsumers {
+			if _, err := js.Consumer(ctx, JobsStream, st); err == nil {
+				continue
+			}
+		}
 		if _, err := js.CreateOrUpdateConsumer(ctx, JobsStream, consumerConfig(st, opts)); err != nil {
 			return nil, fmt.Errorf("create consumer %s: %w", st, err)
 		}

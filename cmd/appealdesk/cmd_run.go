@@ -1,12 +1,328 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/appealdesk/appealdesk/api"
+	"github.com/appealdesk/appealdesk/extractors/acquire"
+	"github.com/appealdesk/appealdesk/extractors/ocr"
+	"github.com/appealdesk/appealdesk/index"
+	"github.com/appealdesk/appealdesk/pipeline"
 )
 
-// TODO(owner): placeholder until the subcommand lands.
+// Control socket operations served by `run` for the pipeline commands.
+const (
+	opStatus  = "status"
+	opIngest  = "ingest"
+	opReindex = "reindex"
+)
+
+// natsOptions select an external NATS server instead of the embedded one.
+type natsOptions struct {
+	URL   string
+	Creds string
+	Token string
+}
+
+func (n *natsOptions) register(f *pflag.FlagSet) {
+	f.StringVar(&n.URL, "nats", envOr("APPEALDESK_NATS", ""), "external NATS URL (nats://[user:pass@]host:4222) instead of the embedded server [APPEALDESK_NATS]")
+	f.StringVar(&n.Creds, "nats-creds", envOr("APPEALDESK_NATS_CREDS", ""), "NATS credentials file (JWT and nkey) [APPEALDESK_NATS_CREDS]")
+	f.StringVar(&n.Token, "nats-token", envOr("APPEALDESK_NATS_TOKEN", ""), "NATS token: for --nats, or required from clients of --nats-listen [APPEALDESK_NATS_TOKEN]")
+}
+
+func (n *natsOptions) external() bool { return n.URL != "" }
+
+func (n *natsOptions) connect(log *slog.Logger) (*pipeline.Conn, error) {
+	return pipeline.ConnectExternal(pipeline.ExternalOptions{URL: n.URL, CredsFile: n.Creds, Token: n.Token, Logger: log})
+}
+
+// pipeOptions are the tuning flags shared by run and worker.
+type pipeOptions struct {
+	Stages      string
+	OCRWorkers  int
+	Lang        string
+	AckWait     time.Duration
+	MaxAttempts int
+	Drain       time.Duration
+}
+
+func (p *pipeOptions) register(f *pflag.FlagSet, defStages string) {
+	f.StringVar(&p.Stages, "stages", envOr("APPEALDESK_STAGES", defStages), "stages to run here, comma-separated: text, ocr, extract (or none) [APPEALDESK_STAGES]")
+	f.IntVar(&p.OCRWorkers, "ocr-workers", envInt("APPEALDESK_OCR_WORKERS", 1), "OCR child processes (pages at once) [APPEALDESK_OCR_WORKERS]")
+	f.StringVar(&p.Lang, "ocr-lang", envOr("APPEALDESK_OCR_LANG", ocr.DefaultLanguages), "Tesseract languages, e.g. eng or eng+spa [APPEALDESK_OCR_LANG]")
+	f.DurationVar(&p.AckWait, "ack-wait", envDuration("APPEALDESK_ACK_WAIT", 60*time.Second), "time a job may go silent before another worker gets it [APPEALDESK_ACK_WAIT]")
+	f.IntVar(&p.MaxAttempts, "max-attempts", envInt("APPEALDESK_MAX_ATTEMPTS", 5), "deliveries of a job before the document is recorded as failed [APPEALDESK_MAX_ATTEMPTS]")
+	f.DurationVar(&p.Drain, "drain", envDuration("APPEALDESK_DRAIN", 60*time.Second), "at shutdown, time in-flight jobs get to finish [APPEALDESK_DRAIN]")
+}
+
+func (p *pipeOptions) stages() ([]string, error) {
+	s, err := pipeline.ParseStages(strings.Split(p.Stages, ","))
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--stages: %w", err)}
+	}
+	if p.OCRWorkers < 1 || p.OCRWorkers > 64 {
+		return nil, usageError{fmt.Errorf("--ocr-workers %d: want 1 to 64", p.OCRWorkers)}
+	}
+	if p.MaxAttempts < 1 {
+		return nil, usageError{fmt.Errorf("--max-attempts %d: want at least 1", p.MaxAttempts)}
+	}
+	if p.AckWait < time.Second {
+		return nil, usageError{fmt.Errorf("--ack-wait %v: want at least 1s", p.AckWait)}
+	}
+	return s, nil
+}
+
+func (p *pipeOptions) busOptions() pipeline.BusOptions {
+	return pipeline.BusOptions{AckWait: p.AckWait, MaxAttempts: p.MaxAttempts}
+}
+
+// newOCRPool starts the OCR pool when the ocr stage runs here.
+func (p *pipeOptions) newOCRPool(stages []string, log *slog.Logger) (*ocr.Pool, error) {
+	for _, s := range stages {
+		if s == pipeline.StageOCR {
+			pool, err := ocr.NewPool(ocr.PoolOptions{Workers: p.OCRWorkers, Languages: p.Lang, Logger: log})
+			if err != nil {
+				return nil, fmt.Errorf("start OCR: %w", err)
+			}
+			return pool, nil
+		}
+	}
+	return nil, nil
+}
+
+type runOptions struct {
+	Inbox   string
+	Listen  string
+	Poll    bool
+	Settle  time.Duration
+	Rescan  time.Duration
+	MaxFile int64
+	nats    natsOptions
+	pipe    pipeOptions
+}
+
 func newRunCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "run", Hidden: true, RunE: func(*cobra.Command, []string) error { return errors.New("run: not built yet") }}
+	o := &runOptions{}
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Watch the inbox and process documents until interrupted (the daemon)",
+		Long: `run watches the inbox folder (a first-level folder is a case), and runs
+the pipeline: text, OCR, extract and the index writer, on an embedded NATS
+JetStream server stored in the data directory, or on an external one with
+--nats. Other commands talk to it through the control socket in the data
+directory. SIGINT or SIGTERM stops it cleanly.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runRun(cmd.Context(), g, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Inbox, "inbox", envOr("APPEALDESK_INBOX", "./inbox"), "folder to watch; first-level folders are cases [APPEALDESK_INBOX]")
+	f.StringVar(&o.Listen, "nats-listen", envOr("APPEALDESK_NATS_LISTEN", ""), "also let workers connect to the embedded NATS at host:port; a non-loopback address needs --nats-token or gets a generated one in <data>/nats.token [APPEALDESK_NATS_LISTEN]")
+	f.BoolVar(&o.Poll, "poll", envOr("APPEALDESK_POLL", "") == "1", "poll the inbox instead of file system events (network shares) [APPEALDESK_POLL=1]")
+	f.DurationVar(&o.Settle, "settle", envDuration("APPEALDESK_SETTLE", pipeline.DefaultSettle), "a file is ready when unchanged this long [APPEALDESK_SETTLE]")
+	f.DurationVar(&o.Rescan, "rescan", envDuration("APPEALDESK_RESCAN", 0), "full inbox rescan interval (default 60s, 5s with --poll) [APPEALDESK_RESCAN]")
+	f.Int64Var(&o.MaxFile, "max-file-bytes", int64(envInt("APPEALDESK_MAX_FILE_BYTES", pipeline.DefaultMaxFileBytes)), "larger files are recorded as failed [APPEALDESK_MAX_FILE_BYTES]")
+	o.nats.register(f)
+	o.pipe.register(f, "text,ocr,extract")
+	return cmd
+}
+
+func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
+	log := g.Logger
+	stages, err := o.pipe.stages()
+	if err != nil {
+		return err
+	}
+	if o.Listen != "" && o.nats.external() {
+		return usageError{errors.New("--nats-listen and --nats exclude each other")}
+	}
+	syscall.Umask(0o077)
+	data, err := prepareData(g.DataDir)
+	if err != nil {
+		return err
+	}
+	unlock, err := pipeline.LockDataDir(data)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	inbox, err := filepath.Abs(o.Inbox)
+	if err != nil {
+		return usageError{fmt.Errorf("--inbox: %w", err)}
+	}
+	if err := os.MkdirAll(inbox, 0o700); err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+
+	var conn *pipeline.Conn
+	if o.nats.external() {
+		conn, err = o.nats.connect(log)
+	} else {
+		conn, err = pipeline.StartEmbedded(pipeline.ServerOptions{DataDir: data, Listen: o.Listen, Token: o.nats.Token, Logger: log})
+	}
+	if err != nil {
+		return err
+	}
+	// Shutdown order: the watcher and stages have stopped when Serve
+	// returns; then the socket, OCR, the index, and last the connection
+	// and server.
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if cerr := conn.Close(cctx); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	if conn.ClientURL != "" {
+		log.Info("nats listening", "url", conn.ClientURL, "token_file", conn.TokenFile)
+	}
+	bus, err := pipeline.OpenBus(ctx, conn.JS, o.pipe.busOptions())
+	if err != nil {
+		return err
+	}
+	idx, err := index.Open(index.Dir(data))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := idx.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	pool, err := o.pipe.newOCRPool(stages, log)
+	if err != nil {
+		return err
+	}
+	var rec acquire.Recognizer
+	if pool != nil {
+		rec = pool
+		defer pool.Close()
+	}
+
+	srv := &api.Server{Logger: log}
+	registerPipelineOps(srv, bus, idx, o.MaxFile)
+	index.RegisterHandlers(srv, idx)
+	sctx, stopSocket := context.WithCancel(context.WithoutCancel(ctx))
+	sockDone := make(chan error, 1)
+	go func() { sockDone <- srv.Serve(sctx, api.SocketPath(data)) }()
+	defer func() {
+		stopSocket()
+		if serr := <-sockDone; serr != nil && err == nil {
+			err = serr
+		}
+	}()
+
+	lim := acquire.DefaultLimits()
+	lim.MaxFileBytes = o.MaxFile
+	log.Info("appealdesk running", "stages", strings.Join(stages, ","), "external_nats", o.nats.external(), "ocr_workers", o.pipe.OCRWorkers)
+	err = bus.Serve(ctx, pipeline.ServiceOptions{
+		Stages:         stages,
+		Index:          idx,
+		Recognizer:     rec,
+		Limits:         lim,
+		OCRConcurrency: o.pipe.OCRWorkers,
+		Watch:          pipeline.WatchOptions{Inbox: inbox, Settle: o.Settle, Rescan: o.Rescan, Poll: o.Poll, Logger: log},
+		Ingest:         pipeline.IngestOptions{MaxFileBytes: o.MaxFile},
+		Drain:          o.pipe.Drain,
+		Logger:         log,
+	})
+	log.Info("appealdesk stopping")
+	return err
+}
+
+// registerPipelineOps serves status, ingest and reindex on the socket.
+func registerPipelineOps(srv *api.Server, bus *pipeline.Bus, idx *index.Index, maxFile int64) {
+	srv.Handle(opStatus, func(ctx context.Context, _ json.RawMessage) (any, error) {
+		return bus.Status(ctx)
+	})
+	srv.Handle(opIngest, func(ctx context.Context, raw json.RawMessage) (any, error) {
+		var req ingestRequest
+		if err := json.Unmarshal(raw, &req); err != nil {
+			return nil, fmt.Errorf("decode ingest request: %w", err)
+		}
+		return ingestAll(ctx, bus, req, maxFile), nil
+	})
+	srv.Handle(opReindex, func(ctx context.Context, _ json.RawMessage) (any, error) {
+		return reindexWith(ctx, bus, idx)
+	})
+}
+
+// prepareData resolves, creates and checks the data directory.
+func prepareData(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", usageError{fmt.Errorf("--data: %w", err)}
+	}
+	if err := pipeline.PrepareDataDir(abs); err != nil {
+		return "", err
+	}
+	return abs, nil
+}
+
+// standalone opens the pipeline for a one-shot command when no daemon
+// runs: on an external NATS when --nats is set, else on the embedded
+// server over the data directory (which it locks). close undoes it.
+func standalone(ctx context.Context, g *globalOptions, n *natsOptions) (bus *pipeline.Bus, data string, closeFn func(), err error) {
+	syscall.Umask(0o077)
+	data, err = prepareData(g.DataDir)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	var conn *pipeline.Conn
+	unlock := func() {}
+	if n.external() {
+		conn, err = n.connect(g.Logger)
+	} else {
+		unlock, err = pipeline.LockDataDir(data)
+		if err != nil {
+			return nil, "", nil, fmt.Errorf("%w (is `appealdesk run` starting?)", err)
+		}
+		conn, err = pipeline.StartEmbedded(pipeline.ServerOptions{DataDir: data, Logger: g.Logger})
+	}
+	if err != nil {
+		unlock()
+		return nil, "", nil, err
+	}
+	closeFn = func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = conn.Close(cctx)
+		unlock()
+	}
+	bus, err = pipeline.OpenBus(ctx, conn.JS, pipeline.BusOptions{KeepConsumers: true})
+	if err != nil {
+		closeFn()
+		return nil, "", nil, err
+	}
+	return bus, data, closeFn, nil
+}
+
+// envInt reads an integer environment variable, def when unset or invalid.
+func envInt(key string, def int) int {
+	if v, err := strconv.Atoi(envOr(key, "")); err == nil {
+		return v
+	}
+	return def
+}
+
+// envDuration reads a duration environment variable, def when unset or invalid.
+func envDuration(key string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(envOr(key, "")); err == nil {
+		return v
+	}
+	return def
 }

@@ -1,12 +1,90 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/appealdesk/appealdesk/api"
+	"github.com/appealdesk/appealdesk/pipeline"
 )
 
-// TODO(owner): placeholder until the subcommand lands.
+type statusOptions struct {
+	JSON bool
+	nats natsOptions
+}
+
 func newStatusCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "status", Hidden: true, RunE: func(*cobra.Command, []string) error { return errors.New("status: not built yet") }}
+	o := &statusOptions{}
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show documents, per-stage queues and failed files",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runStatus(cmd.Context(), g, o)
+		},
+	}
+	cmd.Flags().BoolVar(&o.JSON, "json", false, `print {"documents", "indexed", "failed": [{"file", "reason"}], "stages"} as JSON`)
+	o.nats.register(cmd.Flags())
+	return cmd
+}
+
+func runStatus(ctx context.Context, g *globalOptions, o *statusOptions) error {
+	var st pipeline.Status
+	daemon := false
+	err := errNoDaemonTried
+	if !o.nats.external() {
+		err = api.Call(ctx, g.DataDir, opStatus, nil, &st)
+	}
+	switch {
+	case err == nil:
+		daemon = true
+	case errors.Is(err, api.ErrNoDaemon) || errors.Is(err, errNoDaemonTried):
+		bus, _, closeFn, serr := standalone(ctx, g, &o.nats)
+		if serr != nil {
+			return serr
+		}
+		s, serr := bus.Status(ctx)
+		closeFn()
+		if serr != nil {
+			return serr
+		}
+		st = *s
+	default:
+		return err
+	}
+	if o.JSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	printStatus(os.Stdout, &st, daemon || o.nats.external())
+	return nil
+}
+
+func printStatus(w io.Writer, st *pipeline.Status, daemon bool) {
+	state := "not running (showing the stored state)"
+	if daemon {
+		state = "running"
+	}
+	fmt.Fprintf(w, "daemon:     %s\ndocuments:  %d\nindexed:    %d\nfailed:     %d\n\n", state, st.Documents, st.Indexed, len(st.Failed))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "stage\tpending\tin flight\tretrying\tfailed\t")
+	for _, name := range pipeline.Stages {
+		s := st.Stages[name]
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t\n", name, s.Pending, s.InFlight, s.Redelivered, s.Failed)
+	}
+	tw.Flush()
+	if len(st.Failed) > 0 {
+		fmt.Fprintln(w, "\nfailed files:")
+		for _, f := range st.Failed {
+			fmt.Fprintf(w, "  %s\n    %s\n", f.File, f.Reason)
+		}
+	}
 }

@@ -1,12 +1,90 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/appealdesk/appealdesk/extractors/acquire"
+	"github.com/appealdesk/appealdesk/pipeline"
 )
 
-// TODO(owner): placeholder until the subcommand lands.
+type workerOptions struct {
+	nats    natsOptions
+	pipe    pipeOptions
+	MaxFile int64
+}
+
 func newWorkerCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "worker", Hidden: true, RunE: func(*cobra.Command, []string) error { return errors.New("worker: not built yet") }}
+	o := &workerOptions{}
+	cmd := &cobra.Command{
+		Use:   "worker",
+		Short: "Run pipeline stages against an external NATS (scale out)",
+		Long: `worker runs the chosen stages (text, ocr, extract) against the NATS
+server given by --nats: the one "appealdesk run --nats-listen" opens, or a
+separate server both use. Start any number, on any machines; they share the
+work. The index writer stays inside run.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runWorker(cmd.Context(), g, o)
+		},
+	}
+	f := cmd.Flags()
+	o.nats.register(f)
+	o.pipe.register(f, "text,ocr,extract")
+	f.Int64Var(&o.MaxFile, "max-file-bytes", int64(envInt("APPEALDESK_MAX_FILE_BYTES", pipeline.DefaultMaxFileBytes)), "larger documents are recorded as failed [APPEALDESK_MAX_FILE_BYTES]")
+	return cmd
+}
+
+func runWorker(ctx context.Context, g *globalOptions, o *workerOptions) (err error) {
+	log := g.Logger
+	if !o.nats.external() {
+		return usageError{errors.New("worker needs --nats URL (or APPEALDESK_NATS)")}
+	}
+	stages, err := o.pipe.stages()
+	if err != nil {
+		return err
+	}
+	if len(stages) == 0 {
+		return usageError{errors.New("--stages: nothing to run")}
+	}
+	conn, err := o.nats.connect(log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 30e9)
+		defer cancel()
+		if cerr := conn.Close(cctx); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	bus, err := pipeline.OpenBus(ctx, conn.JS, o.pipe.busOptions())
+	if err != nil {
+		return err
+	}
+	pool, err := o.pipe.newOCRPool(stages, log)
+	if err != nil {
+		return err
+	}
+	var rec acquire.Recognizer
+	if pool != nil {
+		rec = pool
+		defer pool.Close()
+	}
+	lim := acquire.DefaultLimits()
+	lim.MaxFileBytes = o.MaxFile
+	log.Info("worker running", "stages", strings.Join(stages, ","), "ocr_workers", o.pipe.OCRWorkers)
+	err = bus.Serve(ctx, pipeline.ServiceOptions{
+		Stages:         stages,
+		Recognizer:     rec,
+		Limits:         lim,
+		OCRConcurrency: o.pipe.OCRWorkers,
+		Drain:          o.pipe.Drain,
+		Logger:         log,
+	})
+	log.Info("worker stopped")
+	return err
 }
