@@ -3,6 +3,8 @@ package acquire
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"time"
 
 	"github.com/appealdesk/appealdesk/extractors/ocr"
@@ -26,6 +28,24 @@ func DefaultLimits() Limits {
 	}
 }
 
+// withDefaults fills zero fields from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxFileBytes <= 0 {
+		l.MaxFileBytes = d.MaxFileBytes
+	}
+	if l.MaxPages <= 0 {
+		l.MaxPages = d.MaxPages
+	}
+	if l.MaxPixels <= 0 {
+		l.MaxPixels = d.MaxPixels
+	}
+	if l.PageTimeout <= 0 {
+		l.PageTimeout = d.PageTimeout
+	}
+	return l
+}
+
 // Sentinel errors.
 var (
 	ErrEncrypted   = errors.New("encrypted PDF")
@@ -35,13 +55,23 @@ var (
 	ErrEmpty       = errors.New("empty file")
 	ErrCorrupt     = errors.New("corrupt file")
 	ErrNoPage      = errors.New("no such page")
+	// ErrNoImage: a page needs OCR but no image of it could be made (an
+	// undecodable embedded image and no rasterizer).
+	ErrNoImage = errors.New("no page image")
 )
 
 // Document is an opened document: its pages and what each needs.
+// PageImage may be called from several goroutines.
 type Document struct {
 	MediaType string // application/pdf, image/tiff, image/png, image/jpeg, text/plain
 	Pages     []Page
 	Warnings  []string
+
+	data   []byte
+	lim    Limits
+	raster []rasterPage // image documents: one per page
+	pdf    *pdfDoc
+	mu     sync.Mutex // serialises PageImage (the PDF reader is not goroutine-safe)
 }
 
 // Page is one page of a Document.
@@ -53,14 +83,64 @@ type Page struct {
 
 // Open sniffs the format from content, counts pages, reads text-layer text, and decides
 // which pages need OCR. It never panics (recovers per document). Cheap: no OCR.
-func Open(data []byte, lim Limits) (*Document, error) {
-	return nil, errors.New("acquire: not implemented yet")
+func Open(data []byte, lim Limits) (d *Document, err error) {
+	lim = lim.withDefaults()
+	defer func() {
+		if r := recover(); r != nil {
+			d = nil
+			err = fmt.Errorf("%w: parser failure: %v", ErrCorrupt, r)
+		}
+	}()
+	if len(data) == 0 {
+		return nil, ErrEmpty
+	}
+	if int64(len(data)) > lim.MaxFileBytes {
+		return nil, fmt.Errorf("%w: %d bytes exceeds the limit of %d", ErrTooLarge, len(data), lim.MaxFileBytes)
+	}
+	mt := sniff(data)
+	switch mt {
+	case TypePDF:
+		d, err = openPDF(data, lim)
+	case TypeTIFF, TypePNG, TypeJPEG:
+		d, err = openRaster(data, mt, lim)
+	case TypeText:
+		d, err = openText(data, lim)
+	case "":
+		return nil, fmt.Errorf("%w: content is not a PDF, TIFF, PNG, JPEG or text file", ErrUnsupported)
+	default:
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, mt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.data, d.lim = data, lim
+	if d.Warnings == nil {
+		d.Warnings = []string{}
+	}
+	return d, nil
 }
 
 // PageImage returns page n's image normalised for OCR (grayscale PNG at ~300 dpi).
 // ErrBlankPage when the page is blank (caller records a warning and skips OCR).
-func (d *Document) PageImage(n int) ([]byte, error) {
-	return nil, errors.New("acquire: not implemented yet")
+func (d *Document) PageImage(n int) (img []byte, err error) {
+	if n < 1 || n > len(d.Pages) {
+		return nil, fmt.Errorf("%w: %d of %d", ErrNoPage, n, len(d.Pages))
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			img = nil
+			err = fmt.Errorf("%w: page %d image: %v", ErrCorrupt, n, r)
+		}
+	}()
+	switch {
+	case d.pdf != nil:
+		return d.pdf.pageImage(n, d.lim)
+	case d.raster != nil:
+		return d.rasterImage(n)
+	}
+	return nil, fmt.Errorf("%w: %s pages have no image", ErrNoImage, d.MediaType)
 }
 
 // Recognizer OCRs one normalised page image. *ocr.Pool implements it.
@@ -70,10 +150,83 @@ type Recognizer interface {
 
 var _ Recognizer = (*ocr.Pool)(nil)
 
+// pageParallelism bounds the pages of one document in flight at once
+// (each holds a page image in memory); the Recognizer bounds OCR itself.
+const pageParallelism = 4
+
 // Text runs Open, then PageImage+Recognize for every page that needs OCR,
 // and returns every page's text: what `extract` and the pipeline's text stage produce.
+// Per-page failures (blank page, OCR timeout, undecodable image) become
+// warnings; only a document that cannot be opened, or a cancelled ctx, is an
+// error. rec may be nil, in which case pages that need OCR get a warning.
 func Text(ctx context.Context, data []byte, lim Limits, rec Recognizer) (*Result, error) {
-	return nil, errors.New("acquire: not implemented yet")
+	lim = lim.withDefaults()
+	d, err := Open(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{MediaType: d.MediaType, Pages: make([]PageText, len(d.Pages)), Warnings: append([]string{}, d.Warnings...)}
+	warns := make([]string, len(d.Pages))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, pageParallelism)
+	for i, p := range d.Pages {
+		res.Pages[i] = PageText{Number: p.Number, Text: p.Text}
+		if !p.NeedsOCR {
+			continue
+		}
+		if rec == nil {
+			warns[i] = fmt.Sprintf("page %d: needs OCR, but OCR is not available", p.Number)
+			continue
+		}
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			wg.Wait()
+			return nil, ctx.Err()
+		}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			pt, w := ocrPage(ctx, d, p.Number, lim, rec)
+			res.Pages[i] = pt
+			warns[i] = w
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, w := range warns {
+		if w != "" {
+			res.Warnings = append(res.Warnings, w)
+		}
+	}
+	return res, nil
+}
+
+// ocrPage makes page n's image and recognizes it; a failure is a warning.
+func ocrPage(ctx context.Context, d *Document, n int, lim Limits, rec Recognizer) (PageText, string) {
+	pt := PageText{Number: n}
+	img, err := d.PageImage(n)
+	if errors.Is(err, ErrBlankPage) {
+		return pt, fmt.Sprintf("page %d: blank, not OCR'd", n)
+	}
+	if err != nil {
+		return pt, fmt.Sprintf("page %d: %v", n, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, lim.PageTimeout)
+	defer cancel()
+	t, err := rec.Recognize(pctx, img)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("%w (limit %s)", ocr.ErrTimeout, lim.PageTimeout)
+		}
+		return pt, fmt.Sprintf("page %d: OCR failed: %v", n, err)
+	}
+	pt.Text, pt.OCR, pt.Confidence = t.Text, true, t.Confidence
+	if t.Words == 0 {
+		return pt, fmt.Sprintf("page %d: OCR found no text", n)
+	}
+	return pt, ""
 }
 
 // Result is the text of every page of a document.

@@ -1,0 +1,277 @@
+package acquire
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/png"
+	"math"
+)
+
+// Normalisation targets for OCR images.
+const (
+	targetDPI = 300
+	// Images whose resolution is within [minKeepDPI, maxKeepDPI] are not
+	// resampled: Tesseract reads 240-400 dpi text equally well, and every
+	// resample blurs a little.
+	minKeepDPI = 240
+	maxKeepDPI = 400
+	// maxScale bounds upscaling of tiny or low-resolution images.
+	maxScale = 4.0
+	// maxOutPixels bounds the normalised image (a letter page at 300 dpi is
+	// 8.4 Mpx; this allows a 17x22 inch page).
+	maxOutPixels = 34_000_000
+	// blankInkFraction: a page with fewer dark pixels than this fraction
+	// (~840 pixels on a 300-dpi letter page, a few characters) is blank.
+	blankInkFraction = 0.0001
+)
+
+// Deskew: not done. Measured with ./testdata/deskew.sh (a 300-dpi letter
+// page of 11-pt text rotated by 2 and 4 degrees, OCR'd by Tesseract 5.3 with
+// and without ImageMagick's -deskew 40%): word accuracy was the same within
+// one word at 2 degrees, so deskewing costs time for no gain at the skews
+// faxes and flatbed scans have; Tesseract's own layout analysis copes.
+// See the measurement recorded in that script's comments.
+
+// normalize turns img into what the OCR worker reads best: 8-bit grayscale,
+// dark text on light ground, about 300 dpi, PNG with a pHYs resolution. dpiX
+// and dpiY are the image's resolution (0 when unknown); rotate is a clockwise
+// quarter-turn count applied first. ErrBlankPage when there is nothing to read.
+func normalize(img image.Image, dpiX, dpiY float64, rotate int) ([]byte, error) {
+	g := toGray(img)
+	if r := ((rotate % 4) + 4) % 4; r != 0 {
+		g = rotateGray(g, r)
+		if r%2 == 1 {
+			dpiX, dpiY = dpiY, dpiX
+		}
+	}
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if w == 0 || h == 0 {
+		return nil, ErrBlankPage
+	}
+	if dpiX <= 0 || dpiY <= 0 {
+		// Unknown resolution: assume the image is a whole page whose
+		// longer side is 11 inches (US letter), the common case here.
+		est := float64(max(w, h)) / 11
+		dpiX, dpiY = est, est
+	}
+	sx, sy := scaleFor(dpiX), scaleFor(dpiY)
+	nw, nh := int(math.Round(float64(w)*sx)), int(math.Round(float64(h)*sy))
+	if px := float64(nw) * float64(nh); px > maxOutPixels {
+		f := math.Sqrt(maxOutPixels / px)
+		nw, nh = int(float64(nw)*f), int(float64(nh)*f)
+	}
+	nw, nh = max(nw, 1), max(nh, 1)
+	if nw != w || nh != h {
+		g = resizeGray(g, nw, nh)
+	}
+	if blankOrInvert(g) {
+		return nil, ErrBlankPage
+	}
+	return encodePNG(g, targetDPI)
+}
+
+// scaleFor returns the factor that brings dpi to ~300, or 1 when dpi is
+// already close enough.
+func scaleFor(dpi float64) float64 {
+	if dpi >= minKeepDPI && dpi <= maxKeepDPI {
+		return 1
+	}
+	return math.Min(targetDPI/dpi, maxScale)
+}
+
+// toGray converts any image to 8-bit grayscale with fast paths for the
+// types the decoders return.
+func toGray(img image.Image) *image.Gray {
+	b := img.Bounds()
+	dst := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	switch s := img.(type) {
+	case *image.Gray:
+		for y := 0; y < b.Dy(); y++ {
+			copy(dst.Pix[y*dst.Stride:y*dst.Stride+b.Dx()], s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):])
+		}
+		return dst
+	case *image.YCbCr:
+		for y := 0; y < b.Dy(); y++ {
+			for x := 0; x < b.Dx(); x++ {
+				dst.Pix[y*dst.Stride+x] = s.Y[s.YOffset(b.Min.X+x, b.Min.Y+y)]
+			}
+		}
+		return dst
+	case *image.RGBA:
+		for y := 0; y < b.Dy(); y++ {
+			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := 0; x < b.Dx(); x++ {
+				r, gg, bb := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2])
+				dst.Pix[y*dst.Stride+x] = uint8((19595*r + 38470*gg + 7471*bb + 1<<15) >> 16)
+			}
+		}
+		return dst
+	case *image.NRGBA:
+		for y := 0; y < b.Dy(); y++ {
+			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := 0; x < b.Dx(); x++ {
+				r, gg, bb, a := uint32(row[4*x]), uint32(row[4*x+1]), uint32(row[4*x+2]), uint32(row[4*x+3])
+				l := (19595*r + 38470*gg + 7471*bb + 1<<15) >> 16
+				// Composite on white: transparent pixels are paper.
+				l = (l*a + 255*(255-a)) / 255
+				dst.Pix[y*dst.Stride+x] = uint8(l)
+			}
+		}
+		return dst
+	}
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			r, gg, bb, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA() // premultiplied 16-bit
+			l := (19595*r + 38470*gg + 7471*bb + 1<<15) >> 16
+			l += 0xffff - a // on white
+			dst.Pix[y*dst.Stride+x] = uint8(min(l, 0xffff) >> 8)
+		}
+	}
+	return dst
+}
+
+// rotateGray rotates g clockwise by q quarter turns (1, 2 or 3).
+func rotateGray(g *image.Gray, q int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	var dst *image.Gray
+	if q == 2 {
+		dst = image.NewGray(image.Rect(0, 0, w, h))
+	} else {
+		dst = image.NewGray(image.Rect(0, 0, h, w))
+	}
+	for y := 0; y < h; y++ {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x, v := range row {
+			switch q {
+			case 1: // (x,y) -> (h-1-y, x)
+				dst.Pix[x*dst.Stride+h-1-y] = v
+			case 2:
+				dst.Pix[(h-1-y)*dst.Stride+w-1-x] = v
+			case 3: // (x,y) -> (y, w-1-x)
+				dst.Pix[(w-1-x)*dst.Stride+y] = v
+			}
+		}
+	}
+	return dst
+}
+
+// tap is one source sample's weight in a resampled output sample.
+type tap struct {
+	i int
+	w float32
+}
+
+// resampleTaps computes, for each of dn output samples, the source samples
+// and weights: area averaging when shrinking, linear interpolation when
+// enlarging.
+func resampleTaps(sn, dn int) [][]tap {
+	taps := make([][]tap, dn)
+	r := float64(sn) / float64(dn)
+	for o := range dn {
+		if r > 1 { // shrink: average the covered source span
+			lo, hi := float64(o)*r, float64(o+1)*r
+			var ts []tap
+			for i := int(lo); i < sn && float64(i) < hi; i++ {
+				cover := math.Min(hi, float64(i+1)) - math.Max(lo, float64(i))
+				if cover > 0 {
+					ts = append(ts, tap{i, float32(cover / r)})
+				}
+			}
+			taps[o] = ts
+			continue
+		}
+		c := (float64(o)+0.5)*r - 0.5
+		i0 := int(math.Floor(c))
+		f := float32(c - float64(i0))
+		a, b := max(min(i0, sn-1), 0), max(min(i0+1, sn-1), 0)
+		taps[o] = []tap{{a, 1 - f}, {b, f}}
+	}
+	return taps
+}
+
+// resizeGray resamples g to w x h, one axis at a time.
+func resizeGray(g *image.Gray, w, h int) *image.Gray {
+	sw, sh := g.Rect.Dx(), g.Rect.Dy()
+	tx := resampleTaps(sw, w)
+	tmp := make([]float32, w*sh)
+	for y := 0; y < sh; y++ {
+		row := g.Pix[y*g.Stride:]
+		for x, ts := range tx {
+			var acc float32
+			for _, t := range ts {
+				acc += float32(row[t.i]) * t.w
+			}
+			tmp[y*w+x] = acc
+		}
+	}
+	ty := resampleTaps(sh, h)
+	dst := image.NewGray(image.Rect(0, 0, w, h))
+	acc := make([]float32, w)
+	for y, ts := range ty {
+		clear(acc)
+		for _, t := range ts {
+			src := tmp[t.i*w : t.i*w+w]
+			for x := range acc {
+				acc[x] += src[x] * t.w
+			}
+		}
+		out := dst.Pix[y*dst.Stride:]
+		for x, v := range acc {
+			out[x] = uint8(min(max(v+0.5, 0), 255))
+		}
+	}
+	return dst
+}
+
+// blankOrInvert reports whether g holds nothing to read. A mostly dark page
+// (a negative scan, white text on black) is inverted in place first.
+func blankOrInvert(g *image.Gray) bool {
+	var sum uint64
+	for _, v := range g.Pix {
+		sum += uint64(v)
+	}
+	n := len(g.Pix)
+	if n == 0 {
+		return true
+	}
+	if sum/uint64(n) < 100 {
+		for i, v := range g.Pix {
+			g.Pix[i] = 255 - v
+		}
+	}
+	ink := 0
+	for _, v := range g.Pix {
+		if v < 128 {
+			ink++
+		}
+	}
+	return float64(ink) < blankInkFraction*float64(n)
+}
+
+// encodePNG encodes g as PNG with a pHYs chunk declaring dpi, so Tesseract
+// knows the resolution.
+func encodePNG(g *image.Gray, dpi int) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, g); err != nil {
+		return nil, fmt.Errorf("encode page image: %w", err)
+	}
+	b := buf.Bytes()
+	const ihdrEnd = 8 + 8 + 13 + 4 // signature, IHDR length+type, data, CRC
+	ppm := uint32(math.Round(float64(dpi) / 0.0254))
+	chunk := make([]byte, 8+9+4)
+	binary.BigEndian.PutUint32(chunk[0:], 9)
+	copy(chunk[4:], "pHYs")
+	binary.BigEndian.PutUint32(chunk[8:], ppm)
+	binary.BigEndian.PutUint32(chunk[12:], ppm)
+	chunk[16] = 1 // unit: metre
+	binary.BigEndian.PutUint32(chunk[17:], crc32.ChecksumIEEE(chunk[4:17]))
+	out := make([]byte, 0, len(b)+len(chunk))
+	out = append(out, b[:ihdrEnd]...)
+	out = append(out, chunk...)
+	out = append(out, b[ihdrEnd:]...)
+	return out, nil
+}
