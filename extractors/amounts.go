@@ -1,0 +1,307 @@
+package extractors
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Amount labels as they appear in Amount.Label.
+const (
+	AmountBilled      = "billed"
+	AmountAllowed     = "allowed"
+	AmountPaid        = "paid"
+	AmountPatient     = "patient_responsibility"
+	AmountDeductible  = "deductible"
+	AmountCoinsurance = "coinsurance"
+	AmountCopay       = "copay"
+	AmountNotCovered  = "not_covered"
+	AmountOther       = "other"
+)
+
+// amLabelKinds maps amLabelRe's submatch groups to labels; the last group
+// (amount, plan, total) names a column only together with the word below it.
+var amLabelKinds = []string{AmountBilled, AmountAllowed, AmountPaid, AmountPatient, AmountDeductible, AmountCoinsurance, AmountCopay, AmountNotCovered, AmountOther, ""}
+
+// amLabelRe finds amount labels. It needs no word boundaries because text
+// layers often run columns together ("Provider charged$649.31Plan paid").
+var amLabelRe = regexp.MustCompile(`(?i)(?:` +
+	`(total\s+charges?|total\s+(?:amount\s+)?billed|amount\s+billed|billed\s+(?:amount|charges?)|amount\s+(?:the\s+)?(?:provider\s+)?charged|charged\s+amount|provider\s+(?:charged|billed)|submitted\s+charges?|charges?\s+submitted|billed|charges?|charged)` +
+	`|(allowed\s+amount|amount\s+allowed|plan\s+allowed|allowable(?:\s+amount)?|allowed|approved\s+amount|amount\s+approved?|medicare[- ]approved(?:\s+amount)?|plan\s+covers\s+up\s+to|negotiated\s+(?:rate|amount)|eligible\s+amount|approved?)` +
+	`|(your\s+plan\s+paid|plan\s+paid|plan\s+payment|paid\s+by\s+(?:your\s+)?plan|paid\s+amount|amount\s+paid|total\s+paid|we\s+paid|insurance\s+paid|medicare\s+paid(?:\s+provider)?|claim\s+payment\s+amount|payment\s+amount|check\s+amount|payment|paid)` +
+	`|(amount\s+you\s+(?:owe|pay)|what\s+you\s+owe|you\s+owe|you\s+pay|(?:total\s+|maximum\s+)?you\s+may\s+be\s+billed|patient\s+responsibility|patient\s+resp\.?|member\s+responsibility|your\s+responsibility|your\s+(?:anticipated\s+)?cost(?:\s+share)?|your\s+share|patient\s+owes|balance\s+due)` +
+	`|((?:applied\s+to\s+(?:the\s+)?)?deductible)` +
+	`|(co-?insurance)` +
+	`|(co-?payment|co-?pay)` +
+	`|(amount\s+not\s+covered|not\s+covered|non-?covered(?:\s+(?:amount|charges?))?)` +
+	`|(network\s+savings|plan\s+discount|discount|savings|other\s+adjustments?|write[- ]?off)` +
+	`|(amount|your\s+plan|total)` +
+	`)`)
+
+var (
+	// amFillRe is what may stand between a label and its value.
+	amFillRe  = regexp.MustCompile(`(?i)^(?:[\s:=*\-–—]|\(s\)|\bis\b|\bof\b|\bwas\b|\bamount\b|\btotal\b|\bthe\b)*`)
+	amValueRe = regexp.MustCompile(`^(\$\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{2})?`)
+	// amMoneyRe finds table cells: a dollar sign or two decimals.
+	amMoneyRe = regexp.MustCompile(`\$\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?|(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}`)
+	amTotalRe = regexp.MustCompile(`(?i)\btotals?\b`)
+	// amAccumRe follows an accumulator's value: "$446.54 / $3,400", "$200 of $1,500".
+	amAccumRe = regexp.MustCompile(`^\s*(?:/|of\b|out\s+of\b)\s*\$?\d`)
+)
+
+// amHit is an amount with where it was found.
+type amHit struct {
+	page, pos int
+	a         Amount
+	table     bool // from a table row that is not a total row
+}
+
+// FindAmounts finds labelled money amounts: a label followed by its value
+// ("Amount billed: $1,250.00", "Plan paid$25.59", "You owe $40"), and EOB
+// tables, where a header row names the columns and each row's amounts map to
+// them in order. A table's Total row is preferred to its service lines, and
+// service lines are used for a label only when nothing else gives it. Values
+// are decimal strings with two places; each (label, value) appears once.
+func FindAmounts(pages []string) []Amount {
+	var hits []amHit
+	for pi, text := range pages {
+		hits = append(hits, amLabelled(pi+1, text)...)
+		hits = append(hits, amTables(pi+1, text)...)
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].page != hits[j].page {
+			return hits[i].page < hits[j].page
+		}
+		return hits[i].pos < hits[j].pos
+	})
+	strong := map[string]bool{}
+	for _, h := range hits {
+		if !h.table {
+			strong[h.a.Label] = true
+		}
+	}
+	out := []Amount{}
+	seen := map[[2]string]bool{}
+	for _, h := range hits {
+		if h.table && strong[h.a.Label] {
+			continue
+		}
+		k := [2]string{h.a.Label, h.a.Value}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		a := h.a
+		a.Page = h.page
+		out = append(out, a)
+	}
+	return out
+}
+
+// amLabelled finds label-anchored amounts on one page.
+func amLabelled(page int, text string) []amHit {
+	var hits []amHit
+	for _, m := range amLabelRe.FindAllStringSubmatchIndex(text, -1) {
+		label := amKind(m)
+		if label == "" {
+			continue
+		}
+		end := m[1]
+		if end < len(text) && cdIsLetter(text[end]) && cdIsLetter(text[end-1]) && !amUpperJoin(text, end) {
+			continue // "billing", "paidless"; but "chargedPlan" is two columns run together
+		}
+		if m[0] > 0 && cdIsLetter(text[m[0]-1]) && !amUpperJoin(text, m[0]) {
+			continue // "surcharges", "unpaid"
+		}
+		rest := text[end:]
+		fill := amFillRe.FindString(rest)
+		// A value on the next line only when the label stands alone on its line.
+		if nl := strings.IndexByte(fill, '\n'); nl >= 0 {
+			ls := strings.LastIndexByte(text[:m[0]], '\n') + 1
+			if strings.TrimSpace(text[ls:m[0]]) != "" || strings.Count(fill, "\n") > 1 {
+				continue
+			}
+		}
+		vs := end + len(fill)
+		v, n, ok := amParse(text[vs:], false)
+		if !ok {
+			continue
+		}
+		if vs > 0 && cdIsAlnum(text[vs-1]) && text[vs] != '$' {
+			continue // "Plan2023 100" is not a value
+		}
+		if amAccumRe.MatchString(text[vs+n:]) {
+			continue // an accumulator: met so far / the limit
+		}
+		hits = append(hits, amHit{page: page, pos: m[0], a: Amount{Label: label, Value: v}})
+	}
+	return hits
+}
+
+func amKind(m []int) string {
+	for g := range amLabelKinds {
+		if m[2+2*g] >= 0 {
+			return amLabelKinds[g]
+		}
+	}
+	return ""
+}
+
+// amUpperJoin reports a lower-case letter followed by an upper-case one at
+// i-1, i: two labels run together without a space.
+func amUpperJoin(text string, i int) bool {
+	return i > 0 && i < len(text) && cdIsLower(text[i-1]) && text[i] >= 'A' && text[i] <= 'Z'
+}
+
+func cdIsLower(b byte) bool { return b >= 'a' && b <= 'z' }
+
+// amParse reads a money value at the start of s. Without a dollar sign the
+// value needs two decimals unless bare is set.
+func amParse(s string, bare bool) (string, int, bool) {
+	m := amValueRe.FindStringSubmatch(s)
+	if m == nil {
+		return "", 0, false
+	}
+	if m[1] == "" && m[3] == "" && !bare {
+		return "", 0, false
+	}
+	n := len(m[0])
+	if n < len(s) && (cdIsDigit(s[n]) || s[n] == '%' || s[n] == '/' || s[n] == '.' && n+1 < len(s) && cdIsDigit(s[n+1])) {
+		return "", 0, false
+	}
+	if m[3] == "" && n < len(s) && s[n] == '-' && n+1 < len(s) && cdIsDigit(s[n+1]) {
+		return "", 0, false // a phone number or id
+	}
+	whole := strings.TrimLeft(strings.ReplaceAll(m[2], ",", ""), "0")
+	if whole == "" {
+		whole = "0"
+	}
+	if len(whole) > 12 {
+		return "", 0, false
+	}
+	frac := ".00"
+	if m[3] != "" {
+		frac = m[3]
+	}
+	return whole + frac, n, true
+}
+
+// amColumn is one column of a table header; label is empty while only an
+// ambiguous word ("Amount", "Your Plan") names it.
+type amColumn struct {
+	label string
+}
+
+// amTables finds EOB tables on one page: a header line naming two or more
+// amount columns (possibly stacked over two lines), then rows of amounts.
+func amTables(page int, text string) []amHit {
+	lines := strings.Split(text, "\n")
+	offs := make([]int, len(lines))
+	o := 0
+	for i, l := range lines {
+		offs[i] = o
+		o += len(l) + 1
+	}
+	var hits []amHit
+	for i := 0; i < len(lines); i++ {
+		cols, ok := amHeader(lines[i])
+		if !ok {
+			continue
+		}
+		j := i + 1
+		// A stacked header: the next line's labels name the ambiguous columns.
+		if j < len(lines) && !amMoneyRe.MatchString(lines[j]) {
+			if more, ok2 := amPhrases(lines[j]); ok2 {
+				var amb []int
+				for k, c := range cols {
+					if c.label == "" {
+						amb = append(amb, k)
+					}
+				}
+				var full []string
+				for _, c := range more {
+					if c.label != "" {
+						full = append(full, c.label)
+					}
+				}
+				if len(amb) > 0 && len(full) == len(amb) {
+					for k, idx := range amb {
+						cols[idx].label = full[k]
+					}
+					j++
+				}
+			}
+		}
+		var rows, totals []amHit
+		idle := 0
+		for ; j < len(lines) && idle <= 5; j++ {
+			l := lines[j]
+			if strings.TrimSpace(l) == "" {
+				continue
+			}
+			if _, isHeader := amHeader(l); isHeader {
+				break
+			}
+			cells := amMoneyRe.FindAllStringIndex(l, -1)
+			if len(cells) == 0 {
+				idle++
+				continue
+			}
+			idle = 0
+			if len(cells) != len(cols) {
+				continue
+			}
+			total := amTotalRe.MatchString(l)
+			for k, c := range cells {
+				if cols[k].label == "" {
+					continue
+				}
+				v, _, ok := amParse(l[c[0]:c[1]], true)
+				if !ok {
+					continue
+				}
+				h := amHit{page: page, pos: offs[j] + c[0], a: Amount{Label: cols[k].label, Value: v}, table: !total}
+				if total {
+					totals = append(totals, h)
+				} else {
+					rows = append(rows, h)
+				}
+			}
+		}
+		if len(totals) > 0 {
+			hits = append(hits, totals...)
+		} else {
+			hits = append(hits, rows...)
+		}
+		i = j - 1
+	}
+	return hits
+}
+
+// amHeader reports whether a line is a table header: two or more amount
+// columns and no amounts.
+func amHeader(line string) ([]amColumn, bool) {
+	if amMoneyRe.MatchString(line) {
+		return nil, false
+	}
+	cols, ok := amPhrases(line)
+	if !ok || len(cols) < 2 {
+		return nil, false
+	}
+	named := 0
+	for _, c := range cols {
+		if c.label != "" {
+			named++
+		}
+	}
+	return cols, named >= 1
+}
+
+// amPhrases lists the amount column words of a line in order.
+func amPhrases(line string) ([]amColumn, bool) {
+	var cols []amColumn
+	for _, m := range amLabelRe.FindAllStringSubmatchIndex(line, -1) {
+		cols = append(cols, amColumn{label: amKind(m)})
+	}
+	return cols, len(cols) > 0
+}
