@@ -1,12 +1,276 @@
 package main
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/appealdesk/appealdesk/extractors"
+	"github.com/appealdesk/appealdesk/extractors/acquire"
+	"github.com/appealdesk/appealdesk/extractors/ocr"
+	"github.com/appealdesk/appealdesk/pipeline"
 )
 
-// TODO(owner): placeholder until the subcommand lands.
+// extractOptions are the flags of `appealdesk extract`.
+type extractOptions struct {
+	JSON        bool
+	MaxFileSize string
+	MaxPages    int
+	MaxPixels   int64
+	PageTimeout time.Duration
+	OCRWorkers  int
+	Lang        string
+}
+
+// ocrWorkerCommand, when set, names the OCR child process instead of
+// `<this binary> ocr-worker` (tests run their own binary as the worker).
+var ocrWorkerCommand func() (exe string, args []string)
+
 func newExtractCmd(g *globalOptions) *cobra.Command {
-	return &cobra.Command{Use: "extract", Hidden: true, RunE: func(*cobra.Command, []string) error { return errors.New("extract: not built yet") }}
+	o := &extractOptions{}
+	def := acquire.DefaultLimits()
+	cmd := &cobra.Command{
+		Use:   "extract [--json] FILE...",
+		Short: "Read documents and print their text and findings (no queue, no index)",
+		Long: `extract runs the text, OCR and extraction chain on each FILE in this
+process and prints what it found: with --json one JSON object per file per
+line (the appealdesk.extract/v1 contract), otherwise a readable summary.
+Formats are recognised from content: PDF, TIFF, PNG, JPEG and plain text.
+A file that cannot be read gets an "error"; the exit status is then 1.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{errors.New("extract: name at least one FILE")}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExtract(cmd.Context(), g, o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.JSON, "json", false, "print JSON Lines (appealdesk.extract/v1)")
+	f.StringVar(&o.MaxFileSize, "max-file-size", envOr("APPEALDESK_MAX_FILE_SIZE", "200MiB"), "larger files fail; bytes or with a unit (KiB, MiB, GiB, KB, MB, GB) [APPEALDESK_MAX_FILE_SIZE]")
+	f.IntVar(&o.MaxPages, "max-pages", extractEnvInt("APPEALDESK_MAX_PAGES", def.MaxPages), "documents with more pages fail [APPEALDESK_MAX_PAGES]")
+	f.Int64Var(&o.MaxPixels, "max-pixels", int64(extractEnvInt("APPEALDESK_MAX_PIXELS", int(def.MaxPixels))), "page images with more pixels fail, checked before decoding [APPEALDESK_MAX_PIXELS]")
+	f.DurationVar(&o.PageTimeout, "page-timeout", extractEnvDuration("APPEALDESK_PAGE_TIMEOUT", def.PageTimeout), "OCR time limit per page [APPEALDESK_PAGE_TIMEOUT]")
+	f.IntVar(&o.OCRWorkers, "ocr-workers", extractEnvInt("APPEALDESK_OCR_WORKERS", runtime.NumCPU()), "OCR processes, and files read at once [APPEALDESK_OCR_WORKERS]")
+	f.StringVar(&o.Lang, "lang", envOr("APPEALDESK_OCR_LANG", ocr.DefaultLanguages), "Tesseract languages: eng, or eng+spa [APPEALDESK_OCR_LANG]")
+	return cmd
+}
+
+// limits validates the flags and returns the acquisition limits.
+func (o *extractOptions) limits() (acquire.Limits, error) {
+	size, err := parseSize(o.MaxFileSize)
+	if err != nil {
+		return acquire.Limits{}, usageError{fmt.Errorf("--max-file-size: %w", err)}
+	}
+	switch {
+	case o.MaxPages < 1:
+		return acquire.Limits{}, usageError{errors.New("--max-pages must be at least 1")}
+	case o.MaxPixels < 1:
+		return acquire.Limits{}, usageError{errors.New("--max-pixels must be at least 1")}
+	case o.PageTimeout <= 0:
+		return acquire.Limits{}, usageError{errors.New("--page-timeout must be positive")}
+	case o.OCRWorkers < 1 || o.OCRWorkers > 64:
+		return acquire.Limits{}, usageError{errors.New("--ocr-workers must be between 1 and 64")}
+	}
+	return acquire.Limits{MaxFileBytes: size, MaxPages: o.MaxPages, MaxPixels: o.MaxPixels, PageTimeout: o.PageTimeout}, nil
+}
+
+func runExtract(ctx context.Context, g *globalOptions, o *extractOptions, files []string, stdout, stderr io.Writer) error {
+	lim, err := o.limits()
+	if err != nil {
+		return err
+	}
+	log := g.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	popts := ocr.PoolOptions{Workers: o.OCRWorkers, Languages: o.Lang, PageTimeout: o.PageTimeout, Logger: log}
+	if ocrWorkerCommand != nil {
+		popts.Exe, popts.Args = ocrWorkerCommand()
+	}
+	pool, err := ocr.NewPool(popts)
+	if err != nil {
+		return usageError{fmt.Errorf("--lang: %w", err)}
+	}
+	defer pool.Close()
+
+	// Files are read concurrently, up to the worker count, and printed in
+	// the order given as soon as each one's predecessors are done.
+	results := make([]chan extractors.Result, len(files))
+	for i := range results {
+		results[i] = make(chan extractors.Result, 1)
+	}
+	sem := make(chan struct{}, o.OCRWorkers)
+	go func() {
+		for i, f := range files {
+			select {
+			case sem <- struct{}{}:
+				go func() {
+					defer func() { <-sem }()
+					results[i] <- extractFile(ctx, f, lim, pool, log)
+				}()
+			case <-ctx.Done(): // cancelled: every remaining file fails at once
+				results[i] <- extractFile(ctx, f, lim, pool, log)
+			}
+		}
+	}()
+
+	prog := newProgress(stderr, len(files))
+	failed := 0
+	var p *summaryPrinter
+	enc := json.NewEncoder(stdout)
+	enc.SetEscapeHTML(false)
+	if !o.JSON {
+		p = &summaryPrinter{w: stdout}
+	}
+	for i := range files {
+		r := <-results[i]
+		if r.Error != "" {
+			failed++
+		}
+		prog.done(r.Error != "")
+		if o.JSON {
+			if err := enc.Encode(r); err != nil {
+				prog.finish()
+				return fmt.Errorf("write result: %w", err)
+			}
+		} else {
+			p.print(r, i == 0)
+		}
+	}
+	prog.finish()
+	if p != nil && p.err != nil {
+		return fmt.Errorf("write summary: %w", p.err)
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if failed > 0 {
+		return errSilent
+	}
+	return nil
+}
+
+// extractFile reads, OCRs and extracts one file. Every failure is recorded
+// on the result; nothing here stops the other files.
+func extractFile(ctx context.Context, path string, lim acquire.Limits, rec acquire.Recognizer, log *slog.Logger) (res extractors.Result) {
+	res = extractors.NewResult()
+	res.File = path
+	start := time.Now()
+	defer func() {
+		if r := recover(); r != nil {
+			res.Error = fmt.Sprintf("internal error while extracting: %v", r)
+		}
+		log.Debug("extracted", "doc", shortSum(res.SHA256), "stage", "extract", "dur", time.Since(start), "pages", res.Pages, "ok", res.Error == "")
+	}()
+	data, err := readLimited(path, lim.MaxFileBytes)
+	if err != nil {
+		res.Error = err.Error()
+		return res
+	}
+	sum := sha256.Sum256(data)
+	res.SHA256 = hex.EncodeToString(sum[:])
+	tr, err := acquire.Text(ctx, data, lim, rec)
+	if err != nil {
+		res.MediaType = acquire.DetectMediaType(data)
+		res.Error = err.Error()
+		log.Info("extract failed", "doc", shortSum(res.SHA256), "stage", "text", "err", errorClass(err))
+		return res
+	}
+	out := pipeline.ResultFromText(path, res.SHA256, tr)
+	return out
+}
+
+// readLimited reads a regular file of at most max bytes.
+func readLimited(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	if st.Size() > max {
+		return nil, fmt.Errorf("%w: %d bytes exceeds the limit of %d", acquire.ErrTooLarge, st.Size(), max)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%w: file grew past the limit of %d bytes", acquire.ErrTooLarge, max)
+	}
+	return data, nil
+}
+
+// errorClass names an error's kind for logs without its text, which may
+// quote the file name.
+func errorClass(err error) string {
+	for _, e := range []error{acquire.ErrEncrypted, acquire.ErrTooLarge, acquire.ErrUnsupported, acquire.ErrEmpty, acquire.ErrCorrupt, context.Canceled} {
+		if errors.Is(err, e) {
+			return e.Error()
+		}
+	}
+	return "other"
+}
+
+func shortSum(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
+
+// parseSize reads "200MiB", "5MB", "1048576".
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("bad size %q", s)
+	}
+	return n * mult, nil
+}
+
+func extractEnvInt(key string, def int) int {
+	if v, err := strconv.Atoi(envOr(key, "")); err == nil {
+		return v
+	}
+	return def
+}
+
+func extractEnvDuration(key string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(envOr(key, "")); err == nil {
+		return v
+	}
+	return def
 }

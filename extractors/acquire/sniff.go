@@ -24,10 +24,9 @@ func sniff(data []byte) string {
 		return ""
 	case pdfHeader(data) >= 0:
 		return TypePDF
-	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
+	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")),
+		bytes.HasPrefix(data, []byte("II+\x00")), bytes.HasPrefix(data, []byte("MM\x00+")): // BigTIFF: refused later
 		return TypeTIFF
-	case bytes.HasPrefix(data, []byte("II+\x00")), bytes.HasPrefix(data, []byte("MM\x00+")):
-		return "image/tiff (BigTIFF)"
 	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
 		return TypePNG
 	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
@@ -43,7 +42,7 @@ func sniff(data []byte) string {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		return "application/zip"
 	case bytes.HasPrefix(data, []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")):
-		return "application/x-ole-storage (legacy Office document)"
+		return "application/x-ole-storage"
 	case isText(data):
 		return TypeText
 	}
@@ -83,3 +82,7 @@ func isText(data []byte) bool {
 	}
 	return ctl*100 <= len(head) // at most 1% control characters
 }
+
+// DetectMediaType names data's format from its content: one of the Type*
+// constants, another recognised but unsupported type, or "" when unknown.
+func DetectMediaType(data []byte) string { return sniff(data) }

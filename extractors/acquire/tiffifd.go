@@ -36,7 +36,7 @@ func parseTIFF(data []byte, maxPages int) ([]tiffPage, error) {
 		return nil, fmt.Errorf("%w: bad TIFF byte order", ErrCorrupt)
 	}
 	if bo.Uint16(data[2:]) != 42 {
-		return nil, fmt.Errorf("%w: not a classic TIFF", ErrUnsupported)
+		return nil, fmt.Errorf("%w: BigTIFF or unknown TIFF variant", ErrUnsupported)
 	}
 	off := bo.Uint32(data[4:])
 	seen := map[uint32]bool{}
