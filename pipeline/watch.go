@@ -21,6 +21,10 @@ var (
 	ErrNoInbox       = errors.New("no inbox directory given")
 	ErrInboxNotDir   = errors.New("inbox is not a directory")
 	ErrWatcherClosed = errors.New("file system watcher closed")
+	// ErrBadArrival: an Arrival whose Path does not end in its Rel.
+	ErrBadArrival = errors.New("arrival path and inbox-relative path disagree")
+	// ErrNotRegularArrival: the arrived name is no longer a regular file.
+	ErrNotRegularArrival = errors.New("not a regular file")
 )
 
 // Defaults for WatchOptions.
@@ -234,10 +238,14 @@ func (w *watcher) event(ev fsnotify.Event) {
 			return
 		}
 		if fi.IsDir() {
-			// A new directory (maybe a whole tree from mkdir -p or a move):
+			// A new directory (maybe a whole tree from mkdir -p or a move),
+			// or one that could not be watched before (now readable?):
 			// watch it and scan it now, since files may have been created
-			// in it before the watch was in place.
-			_ = w.scan(p, false) // logged
+			// in it before the watch was in place. Attribute changes of a
+			// watched directory need nothing.
+			if ev.Has(fsnotify.Create) || !w.watched[p] {
+				_ = w.scan(p, false) // logged
+			}
 			return
 		}
 		w.see(p, fi)
