@@ -1,6 +1,10 @@
 package index
 
 import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
 	"time"
 
 	"github.com/appealdesk/appealdesk/extractors"
@@ -117,4 +121,25 @@ func extractorsRecordWithoutID() extractors.Record {
 	r := testRecords()[0]
 	r.ID = ""
 	return r
+}
+
+// TestExportFixtures writes the fixture records as JSON Lines for the CLI's
+// golden tests when APPEALDESK_WRITE_FIXTURES names the output file.
+func TestExportFixtures(t *testing.T) {
+	path := os.Getenv("APPEALDESK_WRITE_FIXTURES")
+	if path == "" {
+		t.Skip("APPEALDESK_WRITE_FIXTURES not set")
+	}
+	var b strings.Builder
+	for _, r := range testRecords() {
+		j, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(j)
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
