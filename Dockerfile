@@ -15,10 +15,13 @@ RUN CGO_ENABLED=1 go build -trimpath -ldflags="-s -w" -o /out/appealdesk ./cmd/a
 # --- runtime: the Tesseract library and language data, nothing else --------
 FROM debian:bookworm-slim
 # libtesseract5 pulls liblept5 and libgomp1. osd is small and lets Tesseract
-# detect page orientation; ca-certificates is for --nats tls://...
+# detect page orientation; poppler-utils gives the pdftoppm fallback for PDF
+# pages whose images appealdesk cannot decode itself; ca-certificates is for
+# --nats tls://...
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libtesseract5 tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd ca-certificates \
+      libtesseract5 tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd \
+      poppler-utils ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # A fixed non-root uid, so a host inbox can be made readable to it
 # (chgrp 10001 inbox && chmod g+rX -R inbox). /data is created 0700 and owned

@@ -95,14 +95,16 @@ func TestComposeServices(t *testing.T) {
 		{"nats", "- --auth=" + token + "\n"},
 		{"nats", "- nats-data:/data"},
 		{"run", "- run\n"},
-		{"run", "- --nats=nats://" + token + "@nats:4222\n"},
+		{"run", "- --nats=nats://nats:4222\n"},
+		{"run", "APPEALDESK_NATS_TOKEN: " + token + "\n"},
 		{"run", "- --inbox=/inbox\n"},
 		{"run", "- --data=/data\n"},
 		{"run", ":/inbox:ro\n"}, // originals are never changed
 		{"run", "- appealdesk-data:/data"},
 		{"run", "condition: service_healthy\n"},
 		{"worker", "- worker\n"},
-		{"worker", "- --nats=nats://" + token + "@nats:4222\n"},
+		{"worker", "- --nats=nats://nats:4222\n"},
+		{"worker", "APPEALDESK_NATS_TOKEN: " + token + "\n"},
 		{"worker", "- --stages=text,ocr,extract\n"},
 		{"worker", "replicas: "},
 	}
@@ -142,6 +144,7 @@ func TestDockerfile(t *testing.T) {
 	for _, want := range []string{
 		"OMP_THREAD_LIMIT=1",
 		"libtesseract5", "tesseract-ocr-eng", "tesseract-ocr-spa",
+		"poppler-utils", // pdftoppm fallback in extractors/acquire
 		"COPY --from=build",
 		`ENTRYPOINT ["/usr/local/bin/appealdesk"]`,
 	} {
