@@ -208,7 +208,10 @@ func cdNewPage(text string) *cdPage {
 		}
 		line := p.lineOf(end)
 		lineEnd := p.lineEnd(line)
-		final := !strings.ContainsFunc(text[end:lineEnd], cdIsAlnumRune)
+		// A label alone on its line reaches into the next line; one at the
+		// end of a table header does not.
+		final := !strings.ContainsFunc(text[end:lineEnd], cdIsAlnumRune) &&
+			!strings.ContainsFunc(text[p.lineStarts[p.lineOf(m[0])]:m[0]], cdIsAlnumRune)
 		p.labels = append(p.labels, cdLabel{start: m[0], end: end, kind: kind, line: line, final: final})
 	}
 	p.lineCtx = p.computeLineCtx()
@@ -406,6 +409,7 @@ func (p *cdPage) scan(page int, confirmed map[string]Code) ([]cdHit, []cdPending
 			p.from = from
 			if s-from > cdMaxGap {
 				ctx = 0
+				gi = -1
 			}
 			if ctx&(cdAdj|cdProcWeak) != 0 {
 				ctx |= p.lineCtx[p.lineOf(s)]
@@ -483,7 +487,11 @@ func (p *cdPage) classify(raw, u string, s, e int, ctx cdCtx, gi int, immediate 
 		}
 		return Code{System: SystemICD10CM, Code: u}, true, ctx&cdDx != 0
 	case cdFiveRe.MatchString(u):
-		if glued || ctx&(cdProc|cdProcWeak|cdSvcLine) == 0 || ctx&(cdDx|cdCARC|cdRARC|cdNPI) != 0 && ctx&(cdProc|cdProcWeak) == 0 {
+		var labelKind cdCtx
+		if gi >= 0 {
+			labelKind = p.labels[gi].kind
+		}
+		if glued || ctx&(cdProc|cdProcWeak|cdSvcLine) == 0 || labelKind&(cdDx|cdCARC|cdRARC|cdNPI) != 0 {
 			return Code{}, false, false
 		}
 		if !cdCPTRange(u) || p.fiveTrapped(s, e, immediate) {
@@ -631,7 +639,9 @@ func (p *cdPage) repair(raw string, s, e int, ctx cdCtx, gi int, immediate bool)
 			confusable++
 		}
 	}
-	if confusable == 0 || digits < 2 {
+	// Words (SOIL, BOSS) are never repaired: a digit must be there already,
+	// two of them unless a label vouches for the token.
+	if confusable == 0 || digits == 0 || digits < 2 && gi < 0 {
 		return Code{}, false
 	}
 	try := func(cand string) (Code, bool) {
@@ -701,13 +711,13 @@ func cdDigitize(s string) string {
 // first, a digit second, then digits (keeping the placeholder X and the
 // seventh character).
 func cdRepairICD(raw string) string {
-	u := strings.ToUpper(raw)
-	dot := strings.IndexByte(u, '.')
-	und := strings.Replace(u, ".", "", 1)
+	dot := strings.IndexByte(raw, '.')
+	und := strings.Replace(raw, ".", "", 1)
 	if len(und) < 3 {
-		return u
+		return strings.ToUpper(raw)
 	}
 	b := []byte(und)
+	b[0] = strings.ToUpper(string(b[0]))[0]
 	switch b[0] {
 	case '0':
 		b[0] = 'O'
@@ -719,15 +729,15 @@ func cdRepairICD(raw string) string {
 		b[0] = 'B'
 	}
 	b[1] = cdDigitize(string(b[1:2]))[0]
-	if !cdICDLetter3[string(b[:3])] {
+	if !cdICDLetter3[strings.ToUpper(string(b[:3]))] {
 		b[2] = cdDigitize(string(b[2:3]))[0]
 	}
 	for i := 3; i < len(b) && i < 6; i++ {
-		if b[i] != 'X' {
+		if b[i] != 'X' && b[i] != 'x' {
 			b[i] = cdDigitize(string(b[i : i+1]))[0]
 		}
 	}
-	out := string(b)
+	out := strings.ToUpper(string(b))
 	if dot == 3 {
 		out = out[:3] + "." + out[3:]
 	}
@@ -839,12 +849,12 @@ func cdNormCARC(s string) (string, bool) {
 // fiveTrapped reports the distractors five digits can be: ZIP codes after a
 // state, P.O. Box and suite numbers, street numbers, form numbers.
 func (p *cdPage) fiveTrapped(s, e int, immediate bool) bool {
-	before := p.text[max(0, s-40):s]
+	before := p.text[max(p.lineStarts[p.lineOf(s)], s-40):s]
 	words := cdWordsRe.FindAllString(before, -1)
 	if n := len(words); n > 0 {
 		w := words[n-1]
-		if len(w) == 2 && cdStates[w] {
-			return true
+		if len(w) == 2 && cdStates[w] && strings.TrimRight(before, " \t") != before && strings.HasSuffix(strings.TrimRight(before, " \t,"), w) {
+			return true // "AR 72221", "CA, 92128"
 		}
 		lw := strings.ToLower(w)
 		switch lw {

@@ -8,8 +8,8 @@ import (
 // idLabelRe finds claim-number labels (group 1) and member-id labels
 // (group 2). Earlier alternatives win at the same position.
 var idLabelRe = regexp.MustCompile(`(?i)(?:^|[^A-Za-z0-9])(?:` +
-	`(claim\s*(?:number|no\.?|nbr|id|#)|clm\s*(?:#|no\.?|number)?|icn|dcn|tcn|(?:internal|document|transaction)\s+control\s+(?:number|no\.?|#)|reference\s*(?:number|no\.?|#)|ref\s*(?:#|no\.?))` +
-	`|(member\s*(?:id(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|subscriber\s*(?:id(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|id\s*(?:#|number|no\.?)|medicare\s*(?:number|no\.?|#|id)|mbi|medicare\s+beneficiary\s+identifier|health\s+plan\s+id|identification\s+number)` +
+	`(c[l1i|]a[il1|]m\s*(?:number|no\.?|nbr|id|#)|clm\s*(?:#|no\.?|number)?|icn|dcn|tcn|(?:internal|document|transaction)\s+control\s+(?:number|no\.?|#)|reference\s*(?:number|no\.?|#)|ref\s*(?:#|no\.?))` +
+	`|(member\s*(?:[il1|]d(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|subscriber\s*(?:id(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|[il1|]d\s*(?:#|number|no\.?)|medicare\s*(?:number|no\.?|#|id)|mbi|medicare\s+beneficiary\s+identifier|health\s+plan\s+id|identification\s+number)` +
 	`)`)
 
 // idNotMemberBefore lists words that make a following "ID #" some other id.
@@ -17,7 +17,7 @@ var idNotMemberBefore = map[string]bool{"tax": true, "provider": true, "payer": 
 
 var (
 	idValueRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*`)
-	idFillRe  = regexp.MustCompile(`^[ \t]*(?:[:#.=\-–][ \t]*)*(?:is[ \t]+)?`)
+	idFillRe  = regexp.MustCompile(`^[ \t]*(?:[:#.=\-–)][ \t]*)*(?:is[ \t]+)?`)
 	idPhoneRe = regexp.MustCompile(`^(?:1-)?\d{3}-\d{3}-\d{4}$`)
 	idDateRe  = regexp.MustCompile(`^\d{1,4}-\d{1,2}-\d{1,4}$`)
 	idPrevRe  = regexp.MustCompile(`([A-Za-z]+)[^A-Za-z\n]*$`)
@@ -42,7 +42,7 @@ func FindIdentifiers(pages []string) (claims, members []string) {
 			isClaim := m[2] >= 0
 			if !isClaim {
 				ls := strings.ToLower(text[m[4]:m[5]])
-				if strings.HasPrefix(ls, "id") {
+				if len(ls) > 1 && strings.IndexByte("il1|", ls[0]) >= 0 && ls[1] == 'd' {
 					if pm := idPrevRe.FindStringSubmatch(text[max(0, m[4]-30):m[4]]); pm != nil && idNotMemberBefore[strings.ToLower(pm[1])] {
 						continue
 					}
