@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -121,6 +122,10 @@ func TestIngestBadInput(t *testing.T) {
 	b := startBus(t, "", BusOptions{})
 	dir := t.TempDir()
 	big := putTestFile(t, filepath.Join(dir, "big.txt"), "0123456789abcdef")
+	fifo := filepath.Join(dir, "pipe.pdf")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		path    string
@@ -131,6 +136,8 @@ func TestIngestBadInput(t *testing.T) {
 		{"missing file", filepath.Join(dir, "nope.pdf"), IngestOptions{}, os.ErrNotExist, ""},
 		{"directory", dir, IngestOptions{}, ErrNotRegular, ""},
 		{"too large", big, IngestOptions{MaxFileBytes: 8}, nil, IngestFailed},
+		// Fixed bugs.
+		{"fifo must not block", fifo, IngestOptions{}, ErrNotRegular, ""},
 	}
 	for _, tt := range tests {
 		res, err := b.Ingest(ctx, IngestRequest{Path: tt.path}, tt.opts)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -35,6 +36,10 @@ const (
 type IngestRequest struct {
 	Path string `json:"path"` // absolute
 	Case string `json:"case"` // sanitised case, "" for the top level of the inbox
+	// Open opens the file read-only (default: open Path without following
+	// into a FIFO). The watcher passes Arrival.Open, which confines the
+	// read to the inbox.
+	Open func() (*os.File, error) `json:"-"`
 }
 
 // IngestResult tells what Ingest did with a file.
@@ -66,7 +71,16 @@ func (b *Bus) Ingest(ctx context.Context, req IngestRequest, opts IngestOptions)
 		return res, fmt.Errorf("ingest: %w", err)
 	}
 	res.Path = path
-	fi, err := os.Stat(path)
+	open := req.Open
+	if open == nil {
+		open = func() (*os.File, error) { return openNoFollowFIFO(path) }
+	}
+	f, err := open()
+	if err != nil {
+		return res, fmt.Errorf("ingest: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return res, fmt.Errorf("ingest: %w", err)
 	}
@@ -82,14 +96,18 @@ func (b *Bus) Ingest(ctx context.Context, req IngestRequest, opts IngestOptions)
 		return res, nil
 	}
 
-	sum, err := hashFile(path)
-	if err != nil {
-		return res, fmt.Errorf("ingest: %w", err)
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return res, fmt.Errorf("ingest: read %s: %w", filepath.Base(path), err)
 	}
+	sum := hex.EncodeToString(h.Sum(nil))
 	res.Doc = sum
 	tooLarge := fi.Size() > opts.MaxFileBytes
 	if !tooLarge {
-		if err := b.putBlob(ctx, path, sum); err != nil {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return res, fmt.Errorf("ingest: %w", err)
+		}
+		if err := b.putBlob(ctx, f, filepath.Base(path), sum); err != nil {
 			return res, err
 		}
 	}
@@ -173,26 +191,31 @@ func (b *Bus) Ingest(ctx context.Context, req IngestRequest, opts IngestOptions)
 
 // putBlob stores the file under its sha256 unless it is there already, and
 // checks that what was stored is what was hashed.
-func (b *Bus) putBlob(ctx context.Context, path, sum string) error {
+func (b *Bus) putBlob(ctx context.Context, r io.Reader, name, sum string) error {
 	if info, err := b.Blobs.GetInfo(ctx, sum); err == nil && !info.Deleted {
 		return nil
 	} else if err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
 		return fmt.Errorf("ingest: blob lookup: %w", err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
-	}
-	defer f.Close()
-	info, err := b.Blobs.Put(ctx, jetstream.ObjectMeta{Name: sum}, f)
+	info, err := b.Blobs.Put(ctx, jetstream.ObjectMeta{Name: sum}, r)
 	if err != nil {
 		return fmt.Errorf("ingest: store blob: %w", err)
 	}
 	if d := digestHex(info.Digest); d != "" && d != sum {
 		_ = b.Blobs.Delete(ctx, sum)
-		return fmt.Errorf("ingest %s: %w", filepath.Base(path), ErrChanged)
+		return fmt.Errorf("ingest %s: %w", name, ErrChanged)
 	}
 	return nil
+}
+
+// openNoFollowFIFO opens path read-only without blocking on a FIFO; the
+// caller checks that it is a regular file.
+func openNoFollowFIFO(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // digestHex turns an object store digest ("SHA-256=<base64url>") into hex.
@@ -206,19 +229,6 @@ func digestHex(d string) string {
 		return ""
 	}
 	return hex.EncodeToString(raw)
-}
-
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read %s: %w", filepath.Base(path), err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // GetBlob returns a document's original bytes, refusing more than max.

@@ -139,7 +139,7 @@ func (b *Bus) ingestArrivals(ctx context.Context, in <-chan Arrival, opts Ingest
 		var err error
 		for attempt := 1; attempt <= 5; attempt++ {
 			var res IngestResult
-			res, err = b.Ingest(ctx, IngestRequest{Path: a.Path, Case: a.Case}, opts)
+			res, err = b.Ingest(ctx, IngestRequest{Path: a.Path, Case: a.Case, Open: a.Open}, opts)
 			if err == nil {
 				if res.Outcome != IngestUnchanged {
 					log.Info("ingested", "doc", short(res.Doc), "case_set", a.Case != "", "outcome", res.Outcome)
