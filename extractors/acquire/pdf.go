@@ -41,6 +41,7 @@ type pdfPageInfo struct {
 	forms   bool // the page uses Form XObjects (images may hide inside)
 	inline  bool // inline images (BI ... EI)
 	content []byte
+	deep    bool // the content stream nests too deep to interpret safely
 }
 
 // openPDF reads the text layer of every page and decides which need OCR.
@@ -259,6 +260,7 @@ func readPDFPage(p pdf.Page, lim Limits) (info pdfPageInfo, text, warn string) {
 	info.paints = paints(content)
 	info.inline = bytes.Contains(content, []byte("BI")) && bytes.Contains(content, []byte("ID"))
 	if !nestingOK(content, maxNesting) {
+		info.deep = true
 		return info, "", "content stream nests too deep; text layer skipped"
 	}
 	if res.IsNull() {

@@ -65,7 +65,11 @@ func (pd *pdfDoc) embeddedImage(p pdf.Page, info pdfPageInfo, lim Limits) ([]byt
 	if w*h > lim.MaxPixels {
 		return nil, fmt.Errorf("%w: image is %dx%d pixels, over the limit of %d", ErrTooLarge, w, h, lim.MaxPixels)
 	}
-	ctm, found := imagePlacement(p, name)
+	var ctm [6]float64
+	found := false
+	if !info.deep {
+		ctm, found = imagePlacement(p, name)
+	}
 	if !found {
 		// Placed through something we do not follow: assume it fills the page.
 		ctm = [6]float64{info.mediaW, 0, 0, info.mediaH, 0, 0}

@@ -66,7 +66,20 @@ func joinGlyphs(gs []glyph) string {
 		if li > 0 {
 			sb.WriteByte('\n')
 		}
-		sort.SliceStable(line, func(i, j int) bool { return line[i].x < line[j].x })
+		// Without glyph widths (a font with no /Widths) the library does
+		// not advance the position within a string, so x order is
+		// meaningless: keep content order then, and read gaps from start
+		// to start (TJ word gaps still move the position).
+		widths := true
+		for _, g := range line {
+			if g.w == 0 && strings.TrimSpace(g.s) != "" {
+				widths = false
+				break
+			}
+		}
+		if widths {
+			sort.SliceStable(line, func(i, j int) bool { return line[i].x < line[j].x })
+		}
 		var lb strings.Builder
 		prevEnd := math.Inf(-1)
 		lastSpace := true
@@ -85,7 +98,11 @@ func joinGlyphs(gs []glyph) string {
 				lb.WriteString(g.s)
 				lastSpace = false
 			}
-			prevEnd = math.Max(prevEnd, g.x+g.w)
+			if widths {
+				prevEnd = math.Max(prevEnd, g.x+g.w)
+			} else {
+				prevEnd = g.x
+			}
 		}
 		sb.WriteString(strings.TrimRight(lb.String(), " "))
 	}

@@ -22,7 +22,9 @@ func sniff(data []byte) string {
 	switch {
 	case len(data) == 0:
 		return ""
-	case pdfHeader(data) >= 0:
+	case pdfHeader(data) == 0, pdfHeader(data) > 0 && !isText(data):
+		// Leading junk before the header is tolerated, but a text file
+		// that merely mentions "%PDF-" is text.
 		return TypePDF
 	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")),
 		bytes.HasPrefix(data, []byte("II+\x00")), bytes.HasPrefix(data, []byte("MM\x00+")): // BigTIFF: refused later

@@ -1,0 +1,5 @@
+package acquire
+
+import "github.com/appealdesk/appealdesk/extractors/ocr"
+
+type ocrText = ocr.Text
