@@ -259,7 +259,10 @@ func TestWatchNestedDirsCreatedLater(t *testing.T) {
 func TestWatchSlowWriteDeliveredOnceComplete(t *testing.T) {
 	t.Parallel()
 	inbox := t.TempDir()
-	r := startWatch(t, inbox, WatchOptions{Rescan: 100 * time.Millisecond}) // rescans must not deliver it early either
+	// The settle window is well above the gap between writes, so a busy CI
+	// box that stretches a gap does not make a partial delivery legitimate.
+	const settle = 800 * time.Millisecond
+	r := startWatch(t, inbox, WatchOptions{Settle: settle, Rescan: 100 * time.Millisecond}) // rescans must not deliver it early either
 	time.Sleep(100 * time.Millisecond)
 
 	path := filepath.Join(inbox, "case", "slow.pdf")
@@ -283,7 +286,7 @@ func TestWatchSlowWriteDeliveredOnceComplete(t *testing.T) {
 	}
 	finished := time.Now()
 	r.waitFor(5*time.Second, "case/slow.pdf")
-	time.Sleep(3 * testSettle)
+	time.Sleep(2 * settle)
 
 	got := r.arrivals()
 	if len(got) != 1 {
@@ -295,7 +298,10 @@ func TestWatchSlowWriteDeliveredOnceComplete(t *testing.T) {
 	if got[0].at.Before(finished) {
 		t.Errorf("delivered %v before the write finished", finished.Sub(got[0].at))
 	}
-	t.Logf("delivered %v after the last write (settle %v)", got[0].at.Sub(finished), testSettle)
+	if wait := got[0].at.Sub(finished); wait < settle-200*time.Millisecond {
+		t.Errorf("delivered %v after the writer closed the file: sooner than the %v settle window allows", wait, settle)
+	}
+	t.Logf("delivered %v after the writer closed the file (settle %v)", got[0].at.Sub(finished), settle)
 }
 
 func TestWatchTempNameThenRename(t *testing.T) {
