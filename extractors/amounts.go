@@ -19,13 +19,17 @@ const (
 	AmountOther       = "other"
 )
 
+// amNotMoney marks a column word whose column holds no money.
+const amNotMoney = "-"
+
 // amLabelKinds maps amLabelRe's submatch groups to labels; the last group
 // (amount, plan, total) names a column only together with the word below it.
-var amLabelKinds = []string{AmountBilled, AmountAllowed, AmountPaid, AmountPatient, AmountDeductible, AmountCoinsurance, AmountCopay, AmountNotCovered, AmountOther, ""}
+var amLabelKinds = []string{amNotMoney, AmountBilled, AmountAllowed, AmountPaid, AmountPatient, AmountDeductible, AmountCoinsurance, AmountCopay, AmountNotCovered, AmountOther, ""}
 
 // amLabelRe finds amount labels. It needs no word boundaries because text
 // layers often run columns together ("Provider charged$649.31Plan paid").
 var amLabelRe = regexp.MustCompile(`(?i)(?:` +
+	`(service\s+approved\??|approved\?)|` +
 	`(total\s+charges?|total\s+(?:amount\s+)?billed|amount\s+billed|billed\s+(?:amount|charges?)|amount\s+(?:the\s+)?(?:provider\s+)?charged|charged\s+amount|provider\s+(?:charged|billed)|submitted\s+charges?|charges?\s+submitted|billed|charges?|charged)` +
 	`|(allowed\s+amount|amount\s+allowed|plan\s+allowed|allowable(?:\s+amount)?|allowed|approved\s+amount|amount\s+approved?|medicare[- ]approved(?:\s+amount)?|plan\s+covers\s+up\s+to|negotiated\s+(?:rate|amount)|eligible\s+amount|approved?)` +
 	`|(your\s+plan\s+paid|plan\s+paid|plan\s+payment|paid\s+by\s+(?:your\s+)?plan|paid\s+amount|amount\s+paid|total\s+paid|we\s+paid|insurance\s+paid|medicare\s+paid(?:\s+provider)?|claim\s+payment\s+amount|payment\s+amount|check\s+amount|payment|paid)` +
@@ -74,18 +78,9 @@ func FindAmounts(pages []string) []Amount {
 		}
 		return hits[i].pos < hits[j].pos
 	})
-	strong := map[string]bool{}
-	for _, h := range hits {
-		if !h.table {
-			strong[h.a.Label] = true
-		}
-	}
 	out := []Amount{}
 	seen := map[[2]string]bool{}
 	for _, h := range hits {
-		if h.table && strong[h.a.Label] {
-			continue
-		}
 		k := [2]string{h.a.Label, h.a.Value}
 		if seen[k] {
 			continue
@@ -103,7 +98,7 @@ func amLabelled(page int, text string) []amHit {
 	var hits []amHit
 	for _, m := range amLabelRe.FindAllStringSubmatchIndex(text, -1) {
 		label := amKind(m)
-		if label == "" {
+		if label == "" || label == amNotMoney {
 			continue
 		}
 		end := m[1]
@@ -242,7 +237,7 @@ func amTables(page int, text string) []amHit {
 			if _, isHeader := amHeader(l); isHeader {
 				break
 			}
-			cells := amMoneyRe.FindAllStringIndex(l, -1)
+			cells := amCells(l)
 			if len(cells) == 0 {
 				idle++
 				continue
@@ -268,11 +263,8 @@ func amTables(page int, text string) []amHit {
 				}
 			}
 		}
-		if len(totals) > 0 {
-			hits = append(hits, totals...)
-		} else {
-			hits = append(hits, rows...)
-		}
+		hits = append(hits, rows...)
+		hits = append(hits, totals...)
 		i = j - 1
 	}
 	return hits
@@ -283,6 +275,9 @@ func amTables(page int, text string) []amHit {
 func amHeader(line string) ([]amColumn, bool) {
 	if amMoneyRe.MatchString(line) {
 		return nil, false
+	}
+	if t := strings.TrimSpace(line); strings.HasSuffix(t, ".") {
+		return nil, false // a sentence that names two amounts is no header
 	}
 	cols, ok := amPhrases(line)
 	if !ok || len(cols) < 2 {
@@ -301,7 +296,26 @@ func amHeader(line string) ([]amColumn, bool) {
 func amPhrases(line string) ([]amColumn, bool) {
 	var cols []amColumn
 	for _, m := range amLabelRe.FindAllStringSubmatchIndex(line, -1) {
+		if amKind(m) == amNotMoney {
+			continue // "Service Approved?" holds Yes/No
+		}
 		cols = append(cols, amColumn{label: amKind(m)})
 	}
 	return cols, len(cols) > 0
+}
+
+// amCells finds the money cells of a table row, leaving out numbers that are
+// parts of longer ones (a phone number 233.883.1574).
+func amCells(line string) [][]int {
+	var out [][]int
+	for _, c := range amMoneyRe.FindAllStringIndex(line, -1) {
+		if line[c[0]] != '$' && c[0] > 0 && (cdIsDigit(line[c[0]-1]) || line[c[0]-1] == '.') {
+			continue
+		}
+		if c[1] < len(line) && (cdIsDigit(line[c[1]]) || line[c[1]] == '.' && c[1]+1 < len(line) && cdIsDigit(line[c[1]+1])) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -47,9 +47,10 @@ func TestFindAmounts(t *testing.T) {
 				"SERVICE DESCRIPTION OFFICE OUTPATIENT VISIT\n" +
 				"09/29/2018 96372 46.56 0.00 0.00 0.00 0.00 0.00 46.56 S9\n" +
 				"Claim Total 249.40 0.00 0.00 0.00 0.00 0.00 249.40\n"},
-			[]string{"billed 249.40", "allowed 0.00", "deductible 0.00", "coinsurance 0.00", "copay 0.00", "paid 0.00", "patient_responsibility 249.40"}},
+			[]string{"billed 202.84", "allowed 0.00", "deductible 0.00", "coinsurance 0.00", "copay 0.00", "paid 0.00", "patient_responsibility 202.84", "billed 46.56", "patient_responsibility 46.56", "billed 249.40", "patient_responsibility 249.40"}},
 		{"rows when there is no total", []string{"Billed   Allowed   Paid\n100.00   80.00   64.00\n50.00   40.00   32.00"}, []string{"billed 100.00", "allowed 80.00", "paid 64.00", "billed 50.00", "allowed 40.00", "paid 32.00"}},
-		{"rows yield to a labelled total", []string{"Total charges: $150.00", "Billed   Allowed   Paid\n100.00   80.00   64.00\n50.00   40.00   32.00"}, []string{"billed 150.00", "allowed 80.00@2", "paid 64.00@2", "allowed 40.00@2", "paid 32.00@2"}},
+		{"labelled amounts and rows", []string{"Total charges: $150.00", "Billed   Allowed   Paid\n100.00   80.00   64.00\n50.00   40.00   32.00"}, []string{"billed 150.00", "billed 100.00@2", "allowed 80.00@2", "paid 64.00@2", "billed 50.00@2", "allowed 40.00@2", "paid 32.00@2"}},
+		{"msn columns with a yes/no column", []string{"Service Approved? Charged Approved You May Be Billed See Notes\nEmergency department visit (99283) No $187.30 $0.00 $187.30 A"}, []string{"billed 187.30", "allowed 0.00", "patient_responsibility 187.30"}},
 		{"row with a different cell count is skipped", []string{"Billed   Allowed   Paid\n100.00   80.00\n"}, []string{}},
 
 		// Distractors.
@@ -60,6 +61,7 @@ func TestFindAmounts(t *testing.T) {
 		{"words that contain a label", []string{"Surcharges $5.00 unpaid $6.00"}, []string{}},
 
 		// Fixed bugs.
+		{"bug: a legend sentence naming two amounts was taken for a header", []string{"Billed Allowed\n10.00 8.00\nCO-45: Charge exceeds fee schedule/maximum allowable.\nQuestions? Call 233.883.1574."}, []string{"billed 10.00", "allowed 8.00"}},
 		{"bug: a header's last label took the first cell of the row below", []string{"Provider chargedPlan paidNot covered\n$43.05$4.35$0.00"}, []string{"billed 43.05", "paid 4.35", "not_covered 0.00"}},
 	}
 	for _, tt := range tests {

@@ -68,12 +68,12 @@ const (
 var cdLabelRe = regexp.MustCompile(`(?i)\b(?:` +
 	`(icd[- ]?10[- ]?pcs|pcs\s+codes?|icd[- ]?10[- ]?procedure\s+codes?)` +
 	`|(icd[- ]?10[- ]?cm|icd[- ]?10|icd[- ]?9[- ]?cm|icd[- ]?9|icd|diagnos[ie]s(?:\s+codes?)?|diag\.?\s*codes?|diag|dx(?:\s*codes?)?|reason\s+(?:for|to)\s+(?:the\s+)?visit)` +
-	`|(cpt(?:®)?(?:\s*/\s*hcpcs)?(?:[- ]?4)?(?:\s+codes?)?|hcpcs(?:\s*/\s*cpt)?(?:\s+codes?)?|procedures?(?:\s+codes?)?|proc\.?\s*codes?|service\s*codes?|svc\s*codes?|service\s*/\s*item|billing\s+codes?)` +
+	`|(cpt(?:®)?(?:\s*/\s*hcpcs)?(?:[- ]?4)?(?:\s+codes?)?|hcpcs(?:\s*/\s*cpt)?(?:\s+codes?)?|procedures?(?:\s+codes?)?|proc\.?\s*codes?|service\s*codes?|svc\s*codes?|service\s*/\s*item|services?\s+requested|requested\s+services?(?:\(s\))?|billing\s+codes?)` +
 	`|(claim\s+adjustment\s+reason\s+codes?|carcs?|adj(?:ustment)?\.?(?:\s+reason)?\s+codes?|reason\s+codes?|denial\s+codes?|group\s*(?:and|/|&)?\s*reason(?:\s+codes?)?|group\s+codes?)` +
 	`|(remittance\s+advice\s+remark\s+codes?|rarcs?|remark\s+codes?|remarks?|rmk)` +
 	`|(npi(?:\s*(?:number|no\.?|#))?|national\s+provider\s+identifier)` +
-	`|(claim\s*(?:#|no\.?|number|id|nbr)|clm\s*#?|icn|dcn|tcn|member\s*(?:id|#|number|no\.?)|subscriber\s*(?:id|#|number)|id\s*#|group\s*(?:number|no\.?|#|id)?|policy\s*(?:number|no\.?|#|id)?|account\s*(?:number|no\.?|#)?|acct|tax\s*id|tin|ein|ssn|phone|tel|telephone|fax|call|tty|zip(?:\s+code)?|postal\s+code|area\s+code|p\.?\s*o\.?\s*box|box|suite|ste|apt|check\s*(?:number|#|no\.?)|check\s+reference|reference\s*(?:#|number|no\.?)?|ref\s*#|case\s*(?:#|number|no\.?)?|auth(?:orization)?\s*(?:#|number|no\.?)|clia|ndc|loinc|medicare\s+number|mbi|contract|pbp|plan\s*(?:#|id|number)|service)` +
-	`|(codes?)` +
+	`|(claim\s*(?:#|no\.?|number|id|nbr)|clm\s*#?|icn|dcn|tcn|member\s*(?:id|#|number|no\.?)|subscriber\s*(?:id|#|number)|id\s*#|group\s*(?:number|no\.?|#|id)?|policy\s*(?:number|no\.?|#|id)?|account\s*(?:number|no\.?|#)?|acct|tax\s*id|tin|ein|ssn|phone|tel|telephone|fax|call|tty|zip(?:\s+code)?|postal\s+code|area\s+code|p\.?\s*o\.?\s*box|box|suite|ste|apt|check\s*(?:number|#|no\.?)|check\s+reference|reference\s*(?:#|number|no\.?)?|ref\s*#|case\s*(?:#|number|no\.?)?|auth(?:orization)?\s*(?:#|number|no\.?)|clia|ndc|loinc|medicare\s+number|mbi|contract|pbp|plan\s*(?:#|id|number))` +
+	`|(codes?|services?)` +
 	`)`)
 
 // cdLabelKinds maps cdLabelRe's submatch groups to contexts.
@@ -210,9 +210,20 @@ func cdNewPage(text string) *cdPage {
 		lineEnd := p.lineEnd(line)
 		// A label alone on its line reaches into the next line; one at the
 		// end of a table header does not.
-		final := !strings.ContainsFunc(text[end:lineEnd], cdIsAlnumRune) &&
-			!strings.ContainsFunc(text[p.lineStarts[p.lineOf(m[0])]:m[0]], cdIsAlnumRune)
+		final := !strings.ContainsFunc(text[end:lineEnd], cdIsAlnumRune)
 		p.labels = append(p.labels, cdLabel{start: m[0], end: end, kind: kind, line: line, final: final})
+	}
+	// A label ending its line reaches into the next line ("(CPT" / "77067)"),
+	// unless it is the last column of a table header: then it shares its
+	// line with other labels and does not stand at the line's start.
+	perLine := map[int]int{}
+	for _, l := range p.labels {
+		perLine[l.line]++
+	}
+	for i, l := range p.labels {
+		if l.final && perLine[l.line] > 1 && strings.ContainsFunc(text[p.lineStarts[p.lineOf(l.start)]:l.start], cdIsAlnumRune) {
+			p.labels[i].final = false
+		}
 	}
 	p.lineCtx = p.computeLineCtx()
 	return p
@@ -257,8 +268,9 @@ func (p *cdPage) computeLineCtx() []cdCtx {
 				n++
 			}
 		}
-		hasMoney := cdMoneyRe.MatchString(lt)
-		if kinds != 0 && !hasMoney && len(lt) < 200 && (n >= 2 || cdTableWordRe.MatchString(lt)) {
+		money := cdMoneyRe.FindAllStringIndex(lt, -1)
+		hasMoney := len(money) > 0
+		if kinds != 0 && !hasMoney && cdHeaderLike(lt) && (n >= 2 || cdTableWordRe.MatchString(lt)) {
 			table = kinds
 			idle = 0
 			continue
@@ -275,11 +287,31 @@ func (p *cdPage) computeLineCtx() []cdCtx {
 				}
 			}
 		}
-		if hasMoney && cdDateRe.MatchString(lt) {
+		if hasMoney && cdDateRe.MatchString(lt) || len(money) >= 2 {
 			ctx[line] |= cdSvcLine
 		}
 	}
 	return ctx
+}
+
+// cdHeaderLike reports whether a line looks like a table header rather
+// than prose: short, not a sentence, mostly capitalised words.
+func cdHeaderLike(line string) bool {
+	if len(line) > 200 {
+		return false
+	}
+	t := strings.TrimSpace(line)
+	if strings.HasSuffix(t, ".") || cdSentenceEnd(t) {
+		return false
+	}
+	words := cdWordsRe.FindAllString(t, -1)
+	lower := 0
+	for _, w := range words {
+		if cdIsLower(w[0]) {
+			lower++
+		}
+	}
+	return len(words) > 0 && lower*10 <= len(words)*3
 }
 
 var cdTableWordRe = regexp.MustCompile(`(?i)\b(?:billed|charges?|charged|amount|paid|allowed|date|dos|units?|description|modifiers?|mod|qty|pointer)\b`)

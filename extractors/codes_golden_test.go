@@ -215,3 +215,87 @@ func TestCodesRealdocsPDF(t *testing.T) {
 		}
 	}
 }
+
+// TestCodesCorpus scores the extractors on the project's labelled corpus
+// (../testdata/corpus/*.expected.json, text of each document's text layer),
+// per system, and fails when precision or recall drops below the floor.
+// The corpus was labelled independently of these extractors.
+func TestCodesCorpus(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "corpus", "*.expected.json"))
+	if len(files) == 0 {
+		t.Skip("no labelled corpus")
+	}
+	tp, fp, fn := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e struct {
+			Text    string   `json:"text"`
+			Codes   []Code   `json:"codes"`
+			Claims  []string `json:"claim_numbers"`
+			Members []string `json:"member_ids"`
+			Amounts []Amount `json:"amounts"`
+		}
+		if err := json.Unmarshal(b, &e); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		pages := strings.Split(e.Text, "\f")
+		want, got := map[[2]string]bool{}, map[[2]string]bool{}
+		for _, c := range e.Codes {
+			want[[2]string{c.System, c.Group + "-" + c.Code}] = true
+		}
+		for _, c := range FindCodes(pages) {
+			got[[2]string{c.System, c.Group + "-" + c.Code}] = true
+		}
+		claims, members := FindIdentifiers(pages)
+		for _, v := range e.Claims {
+			want[[2]string{"claim", v}] = true
+		}
+		for _, v := range claims {
+			got[[2]string{"claim", v}] = true
+		}
+		for _, v := range e.Members {
+			want[[2]string{"member", v}] = true
+		}
+		for _, v := range members {
+			got[[2]string{"member", v}] = true
+		}
+		for _, a := range e.Amounts {
+			want[[2]string{"amount", a.Label + " " + a.Value}] = true
+		}
+		for _, a := range FindAmounts(pages) {
+			got[[2]string{"amount", a.Label + " " + a.Value}] = true
+		}
+		for k := range want {
+			if got[k] {
+				tp[k[0]]++
+			} else {
+				fn[k[0]]++
+				t.Logf("%s: missed %s %s", filepath.Base(f), k[0], k[1])
+			}
+		}
+		for k := range got {
+			if !want[k] {
+				fp[k[0]]++
+				t.Logf("%s: extra %s %s", filepath.Base(f), k[0], k[1])
+			}
+		}
+	}
+	systems := []string{SystemICD10CM, SystemICD10PCS, SystemCPT, SystemHCPCS, SystemCARC, SystemRARC, SystemNPI, "claim", "member", "amount"}
+	for _, s := range systems {
+		if tp[s]+fp[s]+fn[s] == 0 {
+			continue
+		}
+		p := float64(tp[s]) / float64(max(1, tp[s]+fp[s]))
+		r := float64(tp[s]) / float64(max(1, tp[s]+fn[s]))
+		t.Logf("%-10s tp=%3d fp=%2d fn=%2d precision=%.3f recall=%.3f", s, tp[s], fp[s], fn[s], p, r)
+		// The floor leaves room for a label or two the corpus and these
+		// extractors read differently (e.g. "Reference number" as a claim).
+		if p < 0.9 || r < 0.9 {
+			t.Errorf("%s: precision %.3f recall %.3f below 0.9", s, p, r)
+		}
+	}
+}

@@ -139,6 +139,10 @@ func TestFindCodes(t *testing.T) {
 		{"bug: a row ending in PR-2 made the next row's CPT a Puerto Rico ZIP", []string{"03/02/2026  99214  210.00  26.48  PR-2\n03/02/2026  96372  48.00  4.23  PR-2"}, []string{"CPT 99214", "CARC PR-2", "CPT 96372"}},
 		{"bug: OCR l in the second ICD position was not repaired", []string{"Diagnosis : Rl0.9  ,  K2l.O"}, []string{"ICD-10-CM R10.9", "ICD-10-CM K21.0"}},
 		{"bug: a table's remark column vetoed CPT on service lines", []string{"Date of Service  Description  Billed  Remark\n03/02/2026  96372  Injection  48.00  N115"}, []string{"CPT 96372", "RARC N115"}},
+		{"bug: a prose line naming diagnosis and procedure became a table header", []string{"CO-11: The diagnosis is inconsistent with the procedure.\nN386: This decision was based on a National Coverage Determination (NCD)."}, []string{"CARC CO-11", "RARC N386"}},
+		{"bug: a label ending a prose line did not reach the code on the next", []string{"denying coverage for Screening mammography, bilateral (CPT\n77067). Your letter said"}, []string{"CPT 77067"}},
+		{"bug: Service: and Service requested: hid the code after them", []string{"Service: 99204 Office visit\nService requested: 20610 Arthrocentesis\nService: J0897 Injection"}, []string{"CPT 99204", "CPT 20610", "HCPCS J0897"}},
+		{"bug: an MSN row without a date lost its code", []string{"Service Provided and Billing Code on 7/10/2025 Claim Number: 5357535760455\nService Approved? Charged Approved You May Be Billed See Notes\nEmergency department visit (99283) No $187.30 $0.00 $187.30 A"}, []string{"CPT 99283"}},
 		{"bug: PROPHYLACTIC/DX description made a HCPCS row a diagnosis", []string{"09/29/2018 96372 46.56 0.00 46.56 $9\nSERVICE DESCRIPTION THERAPEUTIC PROPHYLACTIC/DX INJECTION SUBQ/IM\n09/29/2018 J1100 12.80 0.00 12.80 $9"}, []string{"CPT 96372", "HCPCS J1100"}},
 	}
 	for _, tt := range tests {

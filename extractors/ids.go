@@ -16,11 +16,12 @@ var idLabelRe = regexp.MustCompile(`(?i)(?:^|[^A-Za-z0-9])(?:` +
 var idNotMemberBefore = map[string]bool{"tax": true, "provider": true, "payer": true, "payor": true, "group": true, "plan": true, "employer": true, "npi": true, "check": true, "federal": true, "claim": true, "patient": true, "account": true, "facility": true, "vendor": true, "transaction": true, "clia": true}
 
 var (
-	idValueRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*`)
-	idFillRe  = regexp.MustCompile(`^[ \t]*(?:[:#.=\-–)][ \t]*)*(?:is[ \t]+)?`)
-	idPhoneRe = regexp.MustCompile(`^(?:1-)?\d{3}-\d{3}-\d{4}$`)
-	idDateRe  = regexp.MustCompile(`^\d{1,4}-\d{1,2}-\d{1,4}$`)
-	idPrevRe  = regexp.MustCompile(`([A-Za-z]+)[^A-Za-z\n]*$`)
+	idValueRe      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*`)
+	idFillRe       = regexp.MustCompile(`^[ \t]*(?:[:#.=\-–)][ \t]*)*(?:is[ \t]+)?`)
+	idPhoneRe      = regexp.MustCompile(`^(?:1-)?\d{3}-\d{3}-\d{4}$`)
+	idDateRe       = regexp.MustCompile(`^\d{1,4}-\d{1,2}-\d{1,4}$`)
+	idPrevRe       = regexp.MustCompile(`([A-Za-z]+)[^A-Za-z\n]*$`)
+	idAuthBeforeRe = regexp.MustCompile(`(?i)\b(?:auth(?:orization)?|pre-?cert(?:ification)?|approval)\s*[/&]?\s*$`)
 )
 
 // FindIdentifiers finds claim numbers and member ids by their labels
@@ -40,6 +41,9 @@ func FindIdentifiers(pages []string) (claims, members []string) {
 				continue // a longer word: "ICNA", "Members"
 			}
 			isClaim := m[2] >= 0
+			if isClaim && idAuthBeforeRe.MatchString(text[max(0, m[2]-20):m[2]]) {
+				continue // "Authorization/Reference #" is a prior-authorization number
+			}
 			if !isClaim {
 				ls := strings.ToLower(text[m[4]:m[5]])
 				if len(ls) > 1 && strings.IndexByte("il1|", ls[0]) >= 0 && ls[1] == 'd' {
