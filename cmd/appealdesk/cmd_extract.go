@@ -188,7 +188,7 @@ func extractFile(ctx context.Context, path string, lim acquire.Limits, rec acqui
 	if err != nil {
 		res.MediaType = acquire.DetectMediaType(data)
 		res.Error = err.Error()
-		log.Info("extract failed", "doc", shortSum(res.SHA256), "stage", "text", "err", errorClass(err))
+		log.Debug("extract failed", "doc", shortSum(res.SHA256), "stage", "text", "err", errorClass(err))
 		return res
 	}
 	out := pipeline.ResultFromText(path, res.SHA256, tr)

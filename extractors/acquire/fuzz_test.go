@@ -1,0 +1,115 @@
+package acquire
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzOpen feeds arbitrary bytes to Open and to PageImage of the first
+// pages: neither may panic, hang or allocate without bound.
+func FuzzOpen(f *testing.F) {
+	for _, name := range []string{"text-tj.pdf", "text-gs.pdf", "scan-g4.pdf", "scan-flate.pdf", "fax-g4.tif", "page.png"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add(tinyTIFF(10, 10, 8))
+	f.Add(tinyPNG(1, 1))
+	f.Add([]byte("plain text\fsecond page"))
+	f.Add([]byte("%PDF-1.4\n1 0 obj << /Pages 1 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
+	lim := Limits{MaxFileBytes: 1 << 20, MaxPages: 5, MaxPixels: 4_000_000}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Open(data, lim)
+		if err != nil {
+			if d != nil {
+				t.Fatal("document and error both returned")
+			}
+			return
+		}
+		if len(d.Pages) == 0 || len(d.Pages) > lim.MaxPages {
+			t.Fatalf("%d pages", len(d.Pages))
+		}
+		for i, p := range d.Pages {
+			if p.Number != i+1 {
+				t.Fatalf("page %d numbered %d", i+1, p.Number)
+			}
+			if i >= 2 || !p.NeedsOCR {
+				continue
+			}
+			img, err := d.PageImage(p.Number)
+			if err == nil && len(img) == 0 {
+				t.Fatal("empty page image without error")
+			}
+		}
+	})
+}
+
+// FuzzParseTIFF checks the IFD walker against arbitrary bytes, with a valid
+// header so the walk itself is exercised.
+func FuzzParseTIFF(f *testing.F) {
+	f.Add(tinyTIFF(100, 200, 0)[8:])
+	f.Add(tinyTIFF(1, 1, 8)[8:])
+	f.Fuzz(func(t *testing.T, body []byte) {
+		data := append([]byte("II*\x00\x08\x00\x00\x00"), body...)
+		pages, err := parseTIFF(data, 10)
+		if err != nil {
+			return
+		}
+		if len(pages) == 0 || len(pages) > 11 {
+			t.Fatalf("%d pages", len(pages))
+		}
+		for _, p := range pages {
+			if p.Width <= 0 || p.Height <= 0 {
+				t.Fatalf("page without dimensions accepted: %+v", p)
+			}
+		}
+		// The per-page reader presents the same bytes but the header.
+		r := newTIFFPageReader(data, pages[0].Offset)
+		buf := make([]byte, len(data))
+		n, _ := r.ReadAt(buf, 0)
+		if n != len(data) || !bytes.Equal(buf[8:], data[8:]) {
+			t.Fatal("page reader altered the body")
+		}
+	})
+}
+
+// FuzzText checks plain-text decoding and the text sniffing.
+func FuzzText(f *testing.F) {
+	f.Add([]byte("hello\r\nworld\f"))
+	f.Add([]byte("\xff\xfeh\x00"))
+	f.Add([]byte("\xef\xbb\xbf\xc3"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := openText(data, Limits{MaxPages: 1000})
+		if err != nil {
+			if !errors.Is(err, ErrTooLarge) {
+				t.Fatal(err)
+			}
+			return
+		}
+		for _, p := range d.Pages {
+			if bytes.ContainsAny([]byte(p.Text), "\f\r") {
+				t.Fatalf("page text keeps a form feed or CR: %q", p.Text)
+			}
+		}
+		_ = sniff(data)
+	})
+}
+
+// FuzzNesting checks the nesting scanner never panics and agrees with a
+// direct count on inputs without strings, comments or streams.
+func FuzzNesting(f *testing.F) {
+	f.Add([]byte("[[<<>>]]"), 2)
+	f.Add([]byte("(a[b) stream\n[[[ endstream"), 1)
+	f.Fuzz(func(t *testing.T, b []byte, max int) {
+		if max < 0 || max > 100 {
+			return
+		}
+		_ = nestingOK(b, max)
+		_ = paints(b)
+	})
+}
