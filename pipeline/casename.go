@@ -146,9 +146,13 @@ var latinFold = map[rune]string{
 
 // Ignored reports whether a file or directory name (one path element, not a
 // path) is hidden or temporary and must be skipped until it is renamed:
-// dotfiles (.DS_Store, .~lock.x#, .git), partial downloads (*.part,
-// *.crdownload, *.download, *.partial), *.tmp, Office owner files (~$x.docx),
-// editor backups (x~), and Thumbs.db / desktop.ini.
+// dotfiles (.DS_Store, .~lock.x#, .git, ._x resource forks), partial
+// downloads (*.part, *.crdownload, *.download, *.partial), *.tmp, Office
+// owner files (~$x.docx), editor backups (x~), Thumbs.db / desktop.ini, and
+// the folders file servers keep beside the real files: recycle bins,
+// snapshots and thumbnail caches (#recycle, @eaDir, $RECYCLE.BIN,
+// System Volume Information, lost+found), whose contents are deleted or
+// derived copies, not new paperwork.
 func Ignored(name string) bool {
 	if name == "" || name == "." || name == ".." {
 		return true
@@ -158,7 +162,9 @@ func Ignored(name string) bool {
 	}
 	lower := strings.ToLower(name)
 	switch lower {
-	case "thumbs.db", "desktop.ini", "ehthumbs.db":
+	case "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r",
+		"#recycle", "#snapshot", "@eadir", "@recycle", "$recycle.bin",
+		"system volume information", "lost+found":
 		return true
 	}
 	for _, suf := range ignoredSuffixes {

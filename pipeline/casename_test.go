@@ -146,6 +146,16 @@ func TestIgnored(t *testing.T) {
 		{"thumbs.db", true},
 		{"desktop.ini", true},
 		{"Desktop.ini", true},
+		{"Icon\r", true},
+		{"._denial.pdf", true},
+		{"#recycle", true},
+		{"#snapshot", true},
+		{"@eaDir", true},
+		{"$RECYCLE.BIN", true},
+		{"System Volume Information", true},
+		{"lost+found", true},
+		{"recycle", false},
+		{"eaDir", false},
 		// fixed bugs
 	}
 	for _, tt := range tests {

@@ -62,6 +62,8 @@ type Arrival struct {
 // modifies, moves or deletes a file: it only reads directories and stats
 // files. A file is delivered again only when its size or mtime changed
 // since it was last delivered, or after it disappeared and came back.
+// Watch does not close out; a consumer slower than the arrivals never
+// blocks event handling (ready files wait in a queue inside Watch).
 func Watch(ctx context.Context, opts WatchOptions, out chan<- Arrival) error {
 	w, err := newWatcher(opts)
 	if err != nil {

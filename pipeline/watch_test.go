@@ -350,7 +350,8 @@ func TestWatchIgnoredNamesNeverDelivered(t *testing.T) {
 	ignored := []string{
 		".DS_Store", ".~lock.letter.docx#", "a.pdf.part", "a.pdf.crdownload", "a.tmp",
 		"~$a.docx", "Thumbs.db", "desktop.ini", "case/.hidden.pdf", "case/Thumbs.db",
-		".git/objects/x.pdf", "case/.Trash/old.pdf",
+		".git/objects/x.pdf", "case/.Trash/old.pdf", "case/@eaDir/denial.pdf/SYNOFILE_THUMB_M.jpg",
+		"#recycle/case/old.pdf",
 	}
 	for _, n := range ignored[:6] { // half present at start, half created while watching
 		writeFile(t, filepath.Join(inbox, filepath.FromSlash(n)), "x")
