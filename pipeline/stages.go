@@ -377,8 +377,9 @@ func (s *IndexStage) ProcessBatch(ctx context.Context, docs []Doc) ([]Doc, []err
 		}
 		return out, errs
 	}
-	for _, i := range idx {
-		if _, err := s.Bus.UpdateDoc(ctx, docs[i].ID, func(cur *DocState) (*DocState, error) {
+	for k, i := range idx {
+		indexed := recs[k].Files
+		st, err := s.Bus.UpdateDoc(ctx, docs[i].ID, func(cur *DocState) (*DocState, error) {
 			if cur == nil {
 				return nil, ErrUnknownDoc
 			}
@@ -387,9 +388,19 @@ func (s *IndexStage) ProcessBatch(ctx context.Context, docs []Doc) ([]Doc, []err
 			if n.State != StateFailed {
 				n.State, n.Stage = StateIndexed, StageIndex
 			}
+			if !slices.Equal(n.Files, indexed) {
+				// A path arrived while this batch was written (before the
+				// document counted as indexed, so ingest sent no job).
+				n.Gen++
+			}
 			return &n, nil
-		}); err != nil {
+		})
+		if err != nil {
 			errs[i] = err
+			continue
+		}
+		if !slices.Equal(st.Files, indexed) {
+			out[i].Next = append(out[i].Next, NextJob{Stage: StageIndex, Job: Job{Doc: st.ID, Gen: st.Gen}})
 		}
 	}
 	return out, errs
