@@ -96,7 +96,7 @@ func FindAmounts(pages []string) []Amount {
 // amLabelled finds label-anchored amounts on one page.
 func amLabelled(page int, text string) []amHit {
 	var hits []amHit
-	for _, m := range amLabelRe.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range amFindLabels(text) {
 		label := amKind(m)
 		if label == "" || label == amNotMoney {
 			continue
@@ -295,6 +295,9 @@ func amHeader(line string) ([]amColumn, bool) {
 // amPhrases lists the amount column words of a line in order.
 func amPhrases(line string) ([]amColumn, bool) {
 	var cols []amColumn
+	if !amMayHaveLabel(line) {
+		return nil, false
+	}
 	for _, m := range amLabelRe.FindAllStringSubmatchIndex(line, -1) {
 		if amKind(m) == amNotMoney {
 			continue // "Service Approved?" holds Yes/No
@@ -316,6 +319,47 @@ func amCells(line string) [][]int {
 			continue
 		}
 		out = append(out, c)
+	}
+	return out
+}
+
+// amStems are lower-case pieces of every amount label; a line without any
+// of them holds no label, which spares the label expression most lines.
+var amStems = []string{"bill", "charg", "allow", "approv", "paid", "pay", "owe", "resp", "cost", "share", "deduct", "insurance", "cover", "saving", "discount", "adjust", "write", "amount", "plan", "total", "balance", "negotiat", "eligible"}
+
+func amMayHaveLabel(s string) bool {
+	l := strings.ToLower(s)
+	for _, st := range amStems {
+		if strings.Contains(l, st) {
+			return true
+		}
+	}
+	return false
+}
+
+// amFindLabels runs amLabelRe line by line (short inputs match much faster)
+// over the lines that may hold a label, with offsets into text.
+func amFindLabels(text string) [][]int {
+	var out [][]int
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start
+		}
+		line := text[start:end]
+		if amMayHaveLabel(line) {
+			for _, m := range cdFindAll(amLabelRe, line) {
+				for k := range m {
+					if m[k] >= 0 {
+						m[k] += start
+					}
+				}
+				out = append(out, m)
+			}
+		}
+		start = end + 1
 	}
 	return out
 }

@@ -137,7 +137,10 @@ type cdPage struct {
 	labels     []cdLabel
 	lineCtx    []cdCtx // table and service-line context of each line
 	consumed   map[int]bool
-	from       int // where the governing label's reach starts (label end or last code)
+	firstAlnum []int   // per line: offset of its first letter or digit
+	lastAlnum  []int   // per line: offset of its last letter or digit
+	lineKinds  []cdCtx // per line: kinds of the labels ending on it
+	from       int     // where the governing label's reach starts (label end or last code)
 }
 
 // FindCodes finds every ICD-10-CM, ICD-10-PCS, CPT, HCPCS, CARC, RARC and NPI
@@ -194,7 +197,20 @@ func cdNewPage(text string) *cdPage {
 			p.lineStarts = append(p.lineStarts, i+1)
 		}
 	}
-	for _, m := range cdLabelRe.FindAllStringSubmatchIndex(text, -1) {
+	p.firstAlnum = make([]int, len(p.lineStarts))
+	p.lastAlnum = make([]int, len(p.lineStarts))
+	for line := range p.lineStarts {
+		p.firstAlnum[line], p.lastAlnum[line] = len(text), -1
+		for i := p.lineStarts[line]; i < p.lineEnd(line); i++ {
+			if cdIsAlnum(text[i]) {
+				if p.lastAlnum[line] < 0 {
+					p.firstAlnum[line] = i
+				}
+				p.lastAlnum[line] = i
+			}
+		}
+	}
+	for _, m := range cdFindAll(cdLabelRe, text) {
 		end := m[1]
 		if end < len(text) && cdIsLetter(text[end]) && cdIsLetter(text[end-1]) {
 			continue // a word that merely starts like a label
@@ -207,10 +223,9 @@ func cdNewPage(text string) *cdPage {
 			}
 		}
 		line := p.lineOf(end)
-		lineEnd := p.lineEnd(line)
 		// A label alone on its line reaches into the next line; one at the
 		// end of a table header does not.
-		final := !strings.ContainsFunc(text[end:lineEnd], cdIsAlnumRune)
+		final := p.lastAlnum[line] < end
 		p.labels = append(p.labels, cdLabel{start: m[0], end: end, kind: kind, line: line, final: final})
 	}
 	// A label ending its line reaches into the next line ("(CPT" / "77067)"),
@@ -221,9 +236,13 @@ func cdNewPage(text string) *cdPage {
 		perLine[l.line]++
 	}
 	for i, l := range p.labels {
-		if l.final && perLine[l.line] > 1 && strings.ContainsFunc(text[p.lineStarts[p.lineOf(l.start)]:l.start], cdIsAlnumRune) {
+		if l.final && perLine[l.line] > 1 && p.firstAlnum[p.lineOf(l.start)] < l.start {
 			p.labels[i].final = false
 		}
+	}
+	p.lineKinds = make([]cdCtx, len(p.lineStarts))
+	for _, l := range p.labels {
+		p.lineKinds[l.line] |= l.kind
 	}
 	p.lineCtx = p.computeLineCtx()
 	return p
@@ -319,37 +338,25 @@ var cdTableWordRe = regexp.MustCompile(`(?i)\b(?:billed|charges?|charged|amount|
 // governing returns the label whose scope covers pos, or -1.
 func (p *cdPage) governing(pos int) int {
 	line := p.lineOf(pos)
-	best := -1
-	for i := len(p.labels) - 1; i >= 0; i-- {
-		l := p.labels[i]
-		if l.end > pos {
-			continue
-		}
-		if l.line == line {
-			best = i
-			break
-		}
-		if l.line == line-1 && l.final {
-			best = i
-		}
-		break
-	}
-	if best < 0 {
+	i := sort.Search(len(p.labels), func(i int) bool { return p.labels[i].end > pos }) - 1
+	if i < 0 {
 		return -1
 	}
-	l := p.labels[best]
-	between := p.text[l.end:pos]
-	if cdSentenceEnd(between) {
+	l := p.labels[i]
+	if l.line != line && !(l.line == line-1 && l.final) {
 		return -1
 	}
 	if l.kind == cdID {
 		// An identifier label covers only the value right after it.
-		t := strings.TrimLeft(between, " \t:#.-\n")
+		if pos-l.end > 80 {
+			return -1
+		}
+		t := strings.TrimLeft(p.text[l.end:pos], " \t:#.-\n")
 		if strings.ContainsAny(t, " \t\n") {
 			return -1
 		}
 	}
-	return best
+	return i
 }
 
 // cdSentenceEnd reports whether s contains the end of a sentence.
@@ -372,6 +379,7 @@ func (p *cdPage) scan(page int, confirmed map[string]Code) ([]cdHit, []cdPending
 	lastEnd := map[int]int{} // label index -> end of the last code it governed
 
 	// CARCs with a group code.
+	var adj []cdLabel
 	for _, m := range cdGroupRe.FindAllStringSubmatchIndex(p.text, -1) {
 		gs, ge, ns, ne := m[2], m[3], m[4], m[5]
 		if ne < len(p.text) {
@@ -389,7 +397,7 @@ func (p *cdPage) scan(page int, confirmed map[string]Code) ([]cdHit, []cdPending
 		group := p.text[gs:ge]
 		num := p.text[ns:ne]
 		line := p.lineOf(gs)
-		lineCarc := p.lineHasKind(line, cdCARC|cdRARC) || p.lineCtx[line]&(cdCARC|cdRARC) != 0
+		lineCarc := p.lineKinds[line]&(cdCARC|cdRARC) != 0 || p.lineCtx[line]&(cdCARC|cdRARC) != 0
 		repaired := false
 		if group == "C0" || group == "0A" {
 			group = strings.ReplaceAll(group, "0", "O")
@@ -412,7 +420,11 @@ func (p *cdPage) scan(page int, confirmed map[string]Code) ([]cdHit, []cdPending
 		hits = append(hits, cdHit{page: page, pos: gs, code: Code{System: SystemCARC, Code: code, Group: group}})
 		p.consumed[ns] = true
 		// The rest of the line may hold remark codes.
-		p.labels = cdInsertLabel(p.labels, cdLabel{start: gs, end: ne, kind: cdAdj, line: p.lineOf(ne)})
+		adj = append(adj, cdLabel{start: gs, end: ne, kind: cdAdj, line: p.lineOf(ne)})
+	}
+	if len(adj) > 0 {
+		p.labels = append(p.labels, adj...)
+		sort.SliceStable(p.labels, func(i, j int) bool { return p.labels[i].end < p.labels[j].end })
 	}
 
 	for _, m := range cdTokRe.FindAllStringIndex(p.text, -1) {
@@ -439,7 +451,7 @@ func (p *cdPage) scan(page int, confirmed map[string]Code) ([]cdHit, []cdPending
 				from = le
 			}
 			p.from = from
-			if s-from > cdMaxGap {
+			if s-from > cdMaxGap || cdSentenceEnd(p.text[from:s]) {
 				ctx = 0
 				gi = -1
 			}
@@ -473,23 +485,6 @@ func (p *cdPage) scan(page int, confirmed map[string]Code) ([]cdHit, []cdPending
 		}
 	}
 	return hits, pending
-}
-
-func cdInsertLabel(ls []cdLabel, l cdLabel) []cdLabel {
-	i := sort.Search(len(ls), func(i int) bool { return ls[i].end > l.end })
-	ls = append(ls, cdLabel{})
-	copy(ls[i+1:], ls[i:])
-	ls[i] = l
-	return ls
-}
-
-func (p *cdPage) lineHasKind(line int, k cdCtx) bool {
-	for _, l := range p.labels {
-		if l.line == line && l.kind&k != 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // classify decides what a token is in its context. viaContext tells whether
@@ -956,4 +951,58 @@ func cdIsLetter(b byte) bool { return b >= 'A' && b <= 'Z' || b >= 'a' && b <= '
 func cdIsAlnum(b byte) bool  { return cdIsDigit(b) || cdIsLetter(b) }
 func cdIsAlnumRune(r rune) bool {
 	return r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z'
+}
+
+// cdChunk is the size above which cdFindAll cuts text into pieces: Go's
+// regexp matches short inputs with a fast backtracker and long ones with a
+// slower machine, so a megabyte of one-line OCR output is matched in pieces.
+const cdChunk = 512
+
+// cdFindAll is re.FindAllStringSubmatchIndex over text cut into pieces of
+// about cdChunk bytes. Cuts fall before a space followed by a digit (no
+// label ends in a space and a digit) or, failing that, at a space.
+func cdFindAll(re *regexp.Regexp, text string) [][]int {
+	if len(text) <= 2*cdChunk {
+		return re.FindAllStringSubmatchIndex(text, -1)
+	}
+	var out [][]int
+	for start := 0; start < len(text); {
+		end := cdCut(text, start)
+		for _, m := range re.FindAllStringSubmatchIndex(text[start:end], -1) {
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += start
+				}
+			}
+			out = append(out, m)
+		}
+		start = end
+	}
+	return out
+}
+
+// cdCut returns where the piece of text starting at start ends.
+func cdCut(text string, start int) int {
+	lo, hi := start+cdChunk, min(len(text), start+8*cdChunk)
+	if hi-start <= 2*cdChunk {
+		return hi
+	}
+	space := -1
+	for i := lo; i < hi-1; i++ {
+		if text[i] == ' ' || text[i] == '\t' {
+			if cdIsDigit(text[i+1]) {
+				return i
+			}
+			if space < 0 {
+				space = i
+			}
+		}
+	}
+	if space >= 0 && hi == len(text) {
+		return hi
+	}
+	if space >= 0 {
+		return space
+	}
+	return hi
 }

@@ -1,0 +1,5 @@
+//go:build race
+
+package extractors
+
+const cdRace = true
