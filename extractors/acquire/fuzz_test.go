@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // FuzzOpen feeds arbitrary bytes to Open and to PageImage of the first
@@ -24,6 +25,10 @@ func FuzzOpen(f *testing.F) {
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Pages 1 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
 	lim := Limits{MaxFileBytes: 1 << 20, MaxPages: 5, MaxPixels: 4_000_000}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// A hang is a failure too: crash the worker so the fuzzer keeps
+		// the input.
+		watchdog := time.AfterFunc(20*time.Second, func() { panic("FuzzOpen: input took over 20s") })
+		defer watchdog.Stop()
 		d, err := Open(data, lim)
 		if err != nil {
 			if d != nil {

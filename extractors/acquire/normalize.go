@@ -28,15 +28,8 @@ const (
 	blankInkFraction = 0.0001
 )
 
-// Deskew: not done. Measured with ./testdata/deskew.sh (a 300-dpi letter
-// page of 11-pt text rotated by 2 and 4 degrees, OCR'd by Tesseract 5.3 with
-// and without ImageMagick's -deskew 40%): word accuracy was the same within
-// one word at 2 degrees, so deskewing costs time for no gain at the skews
-// faxes and flatbed scans have; Tesseract's own layout analysis copes.
-// See the measurement recorded in that script's comments.
-
 // normalize turns img into what the OCR worker reads best: 8-bit grayscale,
-// dark text on light ground, about 300 dpi, PNG with a pHYs resolution. dpiX
+// dark text on light ground, about 300 dpi, deskewed, PNG with a pHYs resolution. dpiX
 // and dpiY are the image's resolution (0 when unknown); rotate is a clockwise
 // quarter-turn count applied first. ErrBlankPage when there is nothing to read.
 func normalize(img image.Image, dpiX, dpiY float64, rotate int) ([]byte, error) {
@@ -70,6 +63,7 @@ func normalize(img image.Image, dpiX, dpiY float64, rotate int) ([]byte, error) 
 	if blankOrInvert(g) {
 		return nil, ErrBlankPage
 	}
+	g = deskew(g)
 	return encodePNG(g, targetDPI)
 }
 
