@@ -76,7 +76,8 @@ func ocrNumber(s string) (int, bool) {
 	return n, err == nil
 }
 
-// fullYear expands a year; two-digit years pivot at 70 (26 → 2026, 62 → 1962).
+// fullYear expands a year; two-digit years pivot at 40 (26 → 2026, 62 → 1962):
+// service and notice dates are this century, birth dates mostly the last.
 func fullYear(s string) (int, bool) {
 	s = strings.TrimPrefix(s, "'")
 	y, ok := ocrNumber(s)
@@ -84,7 +85,7 @@ func fullYear(s string) (int, bool) {
 		return 0, false
 	}
 	if len(s) == 2 {
-		if y < 70 {
+		if y < 40 {
 			return 2000 + y, true
 		}
 		return 1900 + y, true
@@ -217,16 +218,17 @@ type roleLabel struct {
 
 var roleLabels = []roleLabel{
 	{RoleBirth, regexp.MustCompile(`\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on)?)\b`)},
-	{RoleReceived, regexp.MustCompile(`\b(?:date received|received date|date of receipt|receipt date|received on|received|date of request|request date|date requested|requested on)\b`)},
+	{RoleReceived, regexp.MustCompile(`\b(?:date received|received date|date of receipt|receipt date|received (?:your |the )?(?:request|claim|appeal|grievance)(?: on)?|received on|received|date of request|request date|date requested|requested on)\b`)},
 	{RoleDecision, regexp.MustCompile(`\b(?:date of (?:the )?(?:decision|determination)|decision date|determination date|decided on|date decided|decision made on)\b`)},
 	{RoleService, regexp.MustCompile(`\b(?:dos|date\(s\) of service|dates? of service|service dates?|date of admission(?:/service)?|admission date|admit date|discharge date|date of discharge|date of visit|visit date|encounter date|date of encounter|from\s*/\s*to|service period|claims (?:processed )?between|collected(?: on)?|collection date|date collected)\b`)},
-	{RoleNotice, regexp.MustCompile(`\b(?:date of (?:this|the|your) (?:notice|letter|statement)|date of notice|notice date|statement date|letter date|issue date|date issued|issued(?: on| date)?|date mailed|mail(?:ing)? date|date printed|print date|processed (?:date|on)|date processed|notification date|date of notification|report date)\b`)},
+	{RoleNotice, regexp.MustCompile(`\b(?:date of (?:this|the|your) (?:notice|letter|statement)|date of notice|notice date|statement date|letter date|issue date|date issued|issued(?: on| date)?|date mailed|mail(?:ing)? date|date printed|print date|processed (?:date|on)|date processed|notification date|date of notification|report date|check date|remit(?:tance)? date|production date|date paid|payment date)\b`)},
 	{RoleDeadline, regexp.MustCompile(`\b(?:no later than|not later than|on or before|deadline|due date|due by|due|must be received by|must be postmarked by|postmarked by)\b`)},
 	{RoleOther, regexp.MustCompile(`\b(?:as of|on or after|effective(?: date)?|since|dated|printed on|until|valid (?:from|through))\b`)},
 }
 
 var (
-	reByAction   = regexp.MustCompile(`\b(?:file|filed|appeal|submit|submitted|send|sent|request|requested|ask|received|receive|call|postmarked|mail|mailed|return|provide|write)\b[^.]{0,60}\bby\s*:?\s*$`)
+	reByAction   = regexp.MustCompile(`\b(?:file|filed|appeal|submit|submitted|send|sent|request|requested|ask|received|receive|call|postmarked|mail|mailed|return|provide|write)\b[^.]{0,90}\b(?:by|before)\s*:?\s*$`)
+	reLabelGap   = regexp.MustCompile(`^[\s:#=()\[\]*.,\-–]*(?:(?:is|was|of|on|are)[\s:]*)?$`)
 	reRangeJoin  = regexp.MustCompile(`^\s*(?:-|–|—|to|thru|through|and|until)\s*$`)
 	reBareDate   = regexp.MustCompile(`(?i)^\s*(?:date\s*:?)?\s*$`)
 	reDateColon  = regexp.MustCompile(`(?i)(?:^|\n)[ \t]*date[ \t]*:?[ \t]*$`)
@@ -235,12 +237,21 @@ var (
 	reBirthLabel = regexp.MustCompile(`(?i)\b(?:dob|date of birth|birth ?date)\b`)
 )
 
-// lineBounds returns the start and end of the line holding byte offset i.
+// maxLine bounds how far lineBounds looks, so huge unbroken OCR lines stay linear.
+const maxLine = 300
+
+// lineBounds returns the start and end of the line holding byte offset i,
+// at most maxLine bytes either side.
 func lineBounds(text string, i int) (int, int) {
-	s := strings.LastIndexByte(text[:i], '\n') + 1
-	e := strings.IndexByte(text[i:], '\n')
+	lo := max(0, i-maxLine)
+	s := lo + strings.LastIndexByte(text[lo:i], '\n') + 1
+	if s == lo && lo > 0 && text[lo-1] != '\n' {
+		s = lo
+	}
+	hi := min(len(text), i+maxLine)
+	e := strings.IndexByte(text[i:hi], '\n')
 	if e < 0 {
-		return s, len(text)
+		return s, hi
 	}
 	return s, i + e
 }
@@ -268,20 +279,24 @@ func labelRole(text string, h dateHit, prevEnd int) string {
 			}
 		}
 	}
+	wide := strings.ToLower(reSpaces.ReplaceAllString(text[max(0, h.start-160):h.start], " "))
+	if prevEnd >= 0 && prevEnd > h.start-160 && prevEnd <= h.start {
+		wide = strings.ToLower(reSpaces.ReplaceAllString(text[prevEnd:h.start], " "))
+	}
 	if bestEnd < 0 {
-		if reByAction.MatchString(before) {
+		if reByAction.MatchString(wide) {
 			return RoleDeadline
 		}
 		return ""
 	}
 	gap := before[bestEnd:]
-	if len(gap) > 32 || strings.ContainsAny(gap, "0123456789.") {
-		if reByAction.MatchString(before) {
+	if !reLabelGap.MatchString(gap) && !(bestRole == RoleService && len(gap) < 40 && !strings.ContainsAny(gap, "0123456789.")) {
+		if reByAction.MatchString(wide) {
 			return RoleDeadline
 		}
 		return ""
 	}
-	if bestRole == RoleDeadline && reByAction.MatchString(before) {
+	if bestRole == RoleDeadline && reByAction.MatchString(wide) {
 		return RoleDeadline
 	}
 	return bestRole
@@ -384,7 +399,7 @@ func layoutRole(text string, h dateHit) string {
 	if h.end > le {
 		le = h.end
 	}
-	if reDateColon.MatchString(text[:h.start]) {
+	if reDateColon.MatchString(text[max(0, h.start-40):h.start]) {
 		return RoleNotice
 	}
 	// Start of a range ("from 10/4/2017-10/10/2017", "between X and Y").

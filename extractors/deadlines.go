@@ -85,6 +85,7 @@ type deadlineInput struct {
 	pages          []string
 	hits           []dateHit
 	planType       string
+	docType        string
 	adverse        bool // an adverse decision: computed deadlines allowed
 	noAppealRights bool
 }
@@ -99,6 +100,7 @@ func FindDeadlines(pages []string) ([]Deadline, []Flag) {
 		pages:          pages,
 		hits:           scanDates(pages),
 		planType:       DetectPlanType(pages),
+		docType:        docType,
 		adverse:        isAdverse(pages, docType, codes),
 		noAppealRights: hasNoAppealRights(pages, codes),
 	})
@@ -178,14 +180,16 @@ var (
 
 	reAnchorService  = regexp.MustCompile(`^[^.]{0,60}?\b(?:date|dates) of (?:service|services)\b`)
 	reAnchorReceipt  = regexp.MustCompile(`^[^.]{0,70}?\b(?:receipt|receiv\w*|you get|you got|get this|got this|getting)\b`)
-	reAnchorDecision = regexp.MustCompile(`^[^.]{0,70}?\b(?:date (?:of )?(?:our |the |this |its |that )?(?:initial |first[- ]level |adverse |final |appeal |internal review |organization |coverage )*(?:decision|determination|denial)|(?:our|the|this) (?:initial |first[- ]level |adverse |final |appeal |internal review )*decision|adverse decision is made|decision (?:is|was) made)`)
+	reFutureAnchor   = regexp.MustCompile(`^[^.]{0,70}?\b(?:(?:appeal|internal review|first[- ]level|final internal|final|reconsideration|redetermination|review) (?:decision|determination)|final (?:internal )?adverse)`)
+	reAnchorDecision = regexp.MustCompile(`^[^.]{0,70}?\b(?:date (?:of )?(?:our |the |this |its |that |your )?(?:initial |first[- ]level |adverse |final |appeal |internal review |organization |coverage |eligibility )*(?:decision|determination|denial)|(?:our|the|this) (?:initial |first[- ]level |adverse |final |appeal |internal review )*decision|adverse decision is made|decision (?:is|was) made)`)
 	reAnchorNotice   = regexp.MustCompile(`^[^.]{0,70}?\b(?:date (?:of|on|shown|listed|printed|at the top)|(?:this|the|your) (?:notice|letter|statement)|mailing date|mailed|was sent|sent you|issu(?:ed|ance)|postmark)`)
 	reAnchorPostmark = regexp.MustCompile(`^[^.]{0,70}?\bpostmark`)
 
 	// Presumed receipt stated by the document ("we assume you got this notice 5 days after the date").
-	rePresumption = regexp.MustCompile(`\b(?:assume|assumed|presume|presumed|considered|deemed|treated)\b[^.]{0,100}?\b(\d{1,2}|five|seven|ten)\s*(?:calendar )?days? after the date`)
+	rePresumption = regexp.MustCompile(`\b(?:assume|assumed|presume|presumed|considered|deemed|treated)\b[^.]{0,100}?\b(\d{1,2}|five|seven|ten)\s*(?:calendar )?days? after (?:the (?:notice )?date|the date (?:on|of) (?:the|this) notice)`)
 
-	reLiteralCue = regexp.MustCompile(`(?:\bby|\bbefore|no later than|not later than|on or before|deadline(?: is| date)?|due(?: date| by)?|must be (?:received|postmarked|filed|submitted|sent) by|postmarked by|(?:have|has) until)\s*:?\s*$`)
+	reLiteralCue = regexp.MustCompile(`(?:no later than|not later than|on or before|deadline(?: is| date)?|due(?: date| by)?|must be (?:received|postmarked|filed|submitted|sent|made) by|postmarked by|(?:have|has) until)\s*:?\s*$`)
+	reBareBy     = regexp.MustCompile(`\b(?:by|before)\s*:?\s*$`)
 
 	reSecondLevel = regexp.MustCompile(`\b(?:second|2nd|next)[- ]level\b|\blevel (?:2|two)\b`)
 )
@@ -214,28 +218,40 @@ func windowNumber(s string, m []int) int {
 	return numWords[w]
 }
 
+var (
+	reActContinuation = regexp.MustCompile(`\bcontinu\w* (?:\w+ ){0,3}(?:benefits|services|coverage|care|aid)\b|\b(?:benefits|services|coverage|care) (?:to )?continue\b|\bkeep (?:getting |receiving )?(?:your )?(?:benefits|services)|aid paid pending|benefits (?:will |can )?continue`)
+	reActExpedited    = regexp.MustCompile(`\bexpedited|\bfast(?:[- ]track)? appeal|\burgent appeal|\bfast-track\b`)
+	reActExternal     = regexp.MustCompile(`\bexternal (?:review|appeal)|\bindependent (?:external |medical )?review|\biro\b`)
+	reActFurther      = regexp.MustCompile(`\badministrative law judge|\balj\b|appeals council|district court|civil action`)
+	reActHearing      = regexp.MustCompile(`\bhearing\b`)
+	reActReconsider   = regexp.MustCompile(`\breconsider`)
+	reActAppeal       = regexp.MustCompile(`\b(?:appeal|grievance|complaint|dispute)`)
+	reActInfo         = regexp.MustCompile(`\b(?:send|provide|submit|give|return)\b[^.]{0,30}\b(?:information|records|documentation|documents|forms?)\b`)
+	reActReview       = regexp.MustCompile(`\breview\b`)
+)
+
 // classifyAction names the action a clause asks of the reader.
 func classifyAction(clause string) (action, detail string) {
 	switch {
-	case regexp.MustCompile(`\bcontinu\w* (?:\w+ ){0,3}(?:benefits|services|coverage|care|aid)\b|\bkeep (?:getting |receiving )?(?:your )?(?:benefits|services)|aid paid pending|benefits (?:will |can )?continue`).MatchString(clause):
+	case reActContinuation.MatchString(clause):
 		return ActionOther, "continuation of benefits"
-	case regexp.MustCompile(`\bexpedited|\bfast(?:[- ]track)? appeal|\burgent appeal|\bfast-track\b`).MatchString(clause):
+	case reActExpedited.MatchString(clause):
 		return ActionExpedited, ""
-	case regexp.MustCompile(`\bexternal (?:review|appeal)|\bindependent (?:external |medical )?review|\biro\b`).MatchString(clause):
+	case reActExternal.MatchString(clause):
 		return ActionExternalReview, ""
-	case regexp.MustCompile(`\badministrative law judge|\balj\b|appeals council|district court|civil action`).MatchString(clause):
+	case reActFurther.MatchString(clause):
 		return ActionOther, "further review"
-	case regexp.MustCompile(`\bfair hearing|\bstate hearing|\b(?:request|ask for) a hearing|\bhearing (?:officer|with the state)`).MatchString(clause):
+	case reActHearing.MatchString(clause):
 		return ActionFairHearing, ""
 	case strings.Contains(clause, "redetermination"):
 		return ActionRedetermination, ""
-	case regexp.MustCompile(`\breconsider`).MatchString(clause):
+	case reActReconsider.MatchString(clause):
 		return ActionReconsideration, ""
-	case regexp.MustCompile(`\b(?:appeal|grievance|complaint|dispute)`).MatchString(clause):
+	case reActAppeal.MatchString(clause):
 		return ActionInternalAppeal, ""
-	case regexp.MustCompile(`\b(?:send|provide|submit|give|return)\b[^.]{0,30}\b(?:information|records|documentation|documents|forms?)\b`).MatchString(clause):
+	case reActInfo.MatchString(clause):
 		return ActionProvideInfo, ""
-	case regexp.MustCompile(`\breview\b`).MatchString(clause):
+	case reActReview.MatchString(clause):
 		return ActionInternalAppeal, ""
 	}
 	return ActionOther, ""
@@ -256,6 +272,12 @@ func planClock(before, after string) bool {
 	}
 	return dl > lastIndex(reClaimantVerb, before)
 }
+
+// head and tail bound the context a pattern looks at, keeping the scan
+// linear on huge unpunctuated OCR pages.
+func head(s string, n int) string { return s[:min(len(s), n)] }
+
+func tail(s string, n int) string { return s[max(0, len(s)-n):] }
 
 func lastIndex(re *regexp.Regexp, s string) int {
 	ms := re.FindAllStringIndex(s, -1)
@@ -316,7 +338,7 @@ func presumption(docDays int, planType, action string) (int, string) {
 		return docDays, fmt.Sprintf("receipt presumed %d days after the notice date, as the notice states", docDays)
 	}
 	for _, cr := range computedRules {
-		if cr.planType != planType || cr.action != action {
+		if cr.planType != planType || cr.action != action && (cr.level != 1 || cr.continuation) {
 			continue
 		}
 		if r, ok := ruleFor(cr.planType, cr.ruleAction); ok && r.ReceiptPresumptionDays != nil && *r.ReceiptPresumptionDays > 0 {
@@ -353,9 +375,16 @@ type statedWindow struct {
 	literal time.Time
 }
 
-func findWindows(s sentence) []statedWindow {
+func findWindows(s sentence, level2 bool) []statedWindow {
 	var out []statedWindow
-	ms := reWindow.FindAllStringSubmatchIndex(s.norm, -1)
+	var ms [][]int
+	for _, m := range reWindow.FindAllStringSubmatchIndex(s.norm, -1) {
+		before := tail(s.norm[:m[0]], 60)
+		if reWindowNotAfter.MatchString(head(s.norm[m[1]:], 60)) || reWindowNotBefore.MatchString(before) || !reWindowLeadIn.MatchString(before) {
+			continue
+		}
+		ms = append(ms, m)
+	}
 	for i, m := range ms {
 		segStart := 0
 		if i > 0 {
@@ -365,16 +394,16 @@ func findWindows(s sentence) []statedWindow {
 		if i+1 < len(ms) {
 			segEnd = ms[i+1][0]
 		}
-		before, after := s.norm[segStart:m[0]], s.norm[m[1]:segEnd]
-		if reWindowNotAfter.MatchString(after) || reWindowNotBefore.MatchString(before) || !reWindowLeadIn.MatchString(before) {
-			continue
-		}
-		clause := s.norm[segStart:segEnd]
-		if !reClaimantVerb.MatchString(clause) || planClock(s.norm[:m[0]], after) {
+		after := head(s.norm[m[1]:segEnd], 200)
+		clause := s.norm[max(segStart, m[0]-200):min(segEnd, m[1]+200)]
+		if !reClaimantVerb.MatchString(clause) || planClock(tail(s.norm[:m[0]], 120), after) {
 			continue
 		}
 		if reAnchorService.MatchString(after) {
 			continue // timely filing from the date of service, not an appeal window
+		}
+		if !level2 && reFutureAnchor.MatchString(after) {
+			continue // counts from a later decision that has not happened yet
 		}
 		n := windowNumber(s.norm, m)
 		if n <= 0 || n > 400 {
@@ -420,20 +449,16 @@ func findWindows(s sentence) []statedWindow {
 func findLiteralDeadlines(s sentence) []statedWindow {
 	var out []statedWindow
 	for _, h := range parseDateHits(s.norm, s.page) {
-		before := s.norm[:h.start]
-		if !reLiteralCue.MatchString(before) || strings.HasSuffix(strings.TrimSpace(before), "or after") {
+		before := tail(s.norm[:h.start], 120)
+		if !reLiteralCue.MatchString(before) && !(reBareBy.MatchString(before) && reClaimantVerb.MatchString(before)) {
 			continue
 		}
-		if strings.HasSuffix(strings.TrimSpace(before), "by") || strings.HasSuffix(strings.TrimSpace(before), "before") {
-			if !reClaimantVerb.MatchString(before) {
-				continue
-			}
-		}
-		if planClock(before, s.norm[h.end:]) {
+		if planClock(before, head(s.norm[h.end:], 200)) {
 			continue
 		}
-		w := statedWindow{page: s.page, anchor: AnchorLiteral, literal: h.t, basis: s.orig, second: reSecondLevel.MatchString(s.norm)}
-		w.action, w.detail = classifyAction(s.norm)
+		clause := s.norm[max(0, h.start-200):min(len(s.norm), h.end+200)]
+		w := statedWindow{page: s.page, anchor: AnchorLiteral, literal: h.t, basis: s.orig, second: reSecondLevel.MatchString(clause)}
+		w.action, w.detail = classifyAction(clause)
 		out = append(out, w)
 	}
 	return out
@@ -446,14 +471,23 @@ func findDeadlines(in deadlineInput) ([]Deadline, []Flag) {
 	anchors := pickAnchors(in.hits)
 	docDays := docPresumption(in.pages)
 
+	switch in.docType {
+	case DocAppealLetter, DocMedicalRecord, DocLabResult:
+		// Windows in these are asks of the plan or clinical history, never the reader's deadline.
+		return deadlines, flags
+	}
+	level2 := isAppealDecision(strings.ToLower(reSpaces.ReplaceAllString(strings.Join(in.pages, " "), " ")))
 	var windows []statedWindow
 	for i, p := range in.pages {
 		for _, s := range splitSentences(p, i+1) {
 			windows = append(windows, findLiteralDeadlines(s)...)
-			windows = append(windows, findWindows(s)...)
+			windows = append(windows, findWindows(s, level2)...)
 		}
 	}
 	flaggedNoDate := false
+	for i := range windows {
+		windows[i].action = planAction(in.planType, windows[i].action)
+	}
 	for _, w := range windows {
 		d := Deadline{Action: w.action, Source: SourceStated, Page: w.page, Basis: trimBasis(w.basis)}
 		if w.detail != "" {
@@ -516,7 +550,58 @@ func findDeadlines(in deadlineInput) ([]Deadline, []Flag) {
 	if len(deadlines) == 0 && in.adverse && !in.noAppealRights && !anchors.notice.IsZero() {
 		deadlines = append(deadlines, computeDeadlines(in, anchors)...)
 	}
-	return dedupeDeadlines(deadlines), flags
+	return dedupeDeadlines(whichever(deadlines)), flags
+}
+
+var reWhichever = regexp.MustCompile(`(?i)whichever (?:is|comes) (later|last|earlier|first|sooner)`)
+
+// whichever keeps, of the deadlines one sentence gives for one action, the
+// one it picks with "whichever is later" (or earlier).
+func whichever(ds []Deadline) []Deadline {
+	out := ds[:0]
+	for i, d := range ds {
+		m := reWhichever.FindStringSubmatch(d.Basis)
+		keep := true
+		if m != nil {
+			later := strings.EqualFold(m[1], "later") || strings.EqualFold(m[1], "last")
+			for j, o := range ds {
+				if j == i || o.Action != d.Action || o.Page != d.Page || sentenceOf(o.Basis) != sentenceOf(d.Basis) {
+					continue
+				}
+				if later && (o.Due > d.Due || o.Due == d.Due && j < i) || !later && (o.Due < d.Due || o.Due == d.Due && j < i) {
+					keep = false
+				}
+			}
+		}
+		if keep {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// sentenceOf strips the bracketed arithmetic note from a stated basis.
+func sentenceOf(basis string) string {
+	if i := strings.LastIndex(basis, " ["); i >= 0 {
+		return basis[:i]
+	}
+	return basis
+}
+
+// planAction names a generic appeal as the plan type's first-level appeal:
+// a Medicare Summary Notice's appeal is a redetermination, a Medicare
+// Advantage plan's a reconsideration.
+func planAction(planType, action string) string {
+	if action != ActionInternalAppeal {
+		return action
+	}
+	switch planType {
+	case PlanMedicareFFS, PlanMedicarePartD:
+		return ActionRedetermination
+	case PlanMedicareAdv:
+		return ActionReconsideration
+	}
+	return action
 }
 
 func unitWords(u string) string {
@@ -606,15 +691,29 @@ var planLabels = map[string]string{
 }
 
 var (
-	reAppealDecision = regexp.MustCompile(`\b(?:appeal|reconsideration|redetermination|grievance) (?:decision|determination|resolution)\b|\bupheld\b|\buphold\w*\b|notice of appeal resolution|final (?:internal )?adverse (?:benefit )?determination|we (?:have )?(?:reviewed|considered) your (?:appeal|request for (?:reconsideration|redetermination))|your appeal (?:has been|was|is) (?:denied|reviewed)|medicare redetermination notice`)
-	reContinuation   = regexp.MustCompile(`\bcontinu\w* (?:\w+ ){0,3}(?:benefits|services)\b|aid paid pending|keep (?:getting |receiving )?your (?:benefits|services)`)
+	// An appeal decision (the next level's rules apply), stated as a fact,
+	// not as a condition ("if we uphold our decision ...").
+	reAppealDecision = regexp.MustCompile(`\b(?:this|the enclosed) (?:letter |notice )?is (?:a |an |the |our )?(?:final (?:internal )?adverse|notice of (?:the )?(?:appeal|final)|(?:appeal|reconsideration|redetermination) (?:decision|determination))|\b(?:we|the plan|it) (?:have |has )?upheld\b|\b(?:decision|denial|determination) (?:is|was|has been|have been) upheld\b|\bwe are upholding (?:our|the) (?:decision|denial)|notice of appeal resolution|medicare redetermination notice|we (?:have )?(?:reviewed|considered) your (?:appeal|grievance|request for (?:reconsideration|redetermination))|your appeal (?:has been|was) (?:denied|reviewed|decided)|\bresult of your (?:appeal|first[- ]level appeal)\b|\bappeal (?:decision|determination):`)
+	reContinuation   = regexp.MustCompile(`\bcontinu\w* (?:\w+ ){0,3}(?:benefits|services)\b|\b(?:benefits|services|coverage|care) (?:to )?continue\b|aid paid pending|keep (?:getting |receiving )?your (?:benefits|services)`)
+	reConditional    = regexp.MustCompile(`\b(?:if|unless|when|once|after)\b[^.;]{0,25}$`)
 )
+
+// isAppealDecision reports whether the document is a decision on an appeal,
+// stated as a fact rather than as a condition ("if we uphold ...").
+func isAppealDecision(lowerText string) bool {
+	for _, m := range reAppealDecision.FindAllStringIndex(lowerText, 20) {
+		if !reConditional.MatchString(lowerText[max(0, m[0]-30):m[0]]) {
+			return true
+		}
+	}
+	return false
+}
 
 // computeDeadlines applies the plan type's claimant rules.
 func computeDeadlines(in deadlineInput, anchors anchorDates) []Deadline {
 	level := 1
 	text := strings.ToLower(reSpaces.ReplaceAllString(strings.Join(in.pages, " "), " "))
-	if reAppealDecision.MatchString(text) {
+	if isAppealDecision(text) {
 		level = 2
 	}
 	continuation := reContinuation.MatchString(text)

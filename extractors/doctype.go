@@ -58,6 +58,7 @@ var docOrder = []string{DocMSN, DocEOB, DocAppealLetter, DocMedicalRecord, DocLa
 
 var (
 	reDenialWords = regexp.MustCompile(`(?i)\bdeni(?:ed|al)\b|\bnot (?:medically necessary|approved|covered)\b|adverse (?:benefit )?determination|(?:unable|not able) to approve|cannot approve`)
+	reFirstPerson = regexp.MustCompile(`(?i)\bi am writing\b|\bi believe\b|\bplease reconsider\b|\bi (?:am requesting|request|ask|have tried|had)\b|\bmy (?:doctor|physician|claim|appeal|treatment|condition|son|daughter|child|wife|husband)\b`)
 	reApproved    = regexp.MustCompile(`(?i)\b(?:has|have|is|was) been (?:approved|authorized)\b|\b(?:request|authorization) (?:is|was) approved\b`)
 )
 
@@ -69,10 +70,11 @@ func ClassifyDocType(pages []string) string {
 	if strings.TrimSpace(text) == "" {
 		return DocOther
 	}
+	lower := strings.ToLower(text)
 	scores := map[string]int{}
 	for _, dt := range docOrder {
 		for _, s := range docSignals[dt] {
-			if n := len(s.re.FindAllStringIndex(text, 20)); n > 0 {
+			if n := s.re.count(text, lower, 20); n > 0 {
 				scores[dt] += s.w + (n-1)*s.w/4
 			}
 		}
@@ -82,7 +84,11 @@ func ClassifyDocType(pages []string) string {
 	if scores[DocPriorAuth] > 0 && reApproved.MatchString(text) && !reDenialWords.MatchString(text) {
 		scores[DocPriorAuth] += 10
 	}
-	// First-person letters to a plan are appeals, whatever they quote.
+	// First-person letters to a plan are appeals, whatever they quote; a
+	// letter without a first-person voice is not an appeal letter.
+	if !reFirstPerson.MatchString(text) {
+		scores[DocAppealLetter] = 0
+	}
 	if scores[DocAppealLetter] >= 10 {
 		scores[DocAppealLetter] += scores[DocDenialLetter] / 2
 	}

@@ -37,20 +37,21 @@ func Extract(pages []string) Findings {
 		pages:          pages,
 		hits:           hits,
 		planType:       f.PlanType,
+		docType:        f.DocType,
 		adverse:        isAdverse(pages, f.DocType, codes),
 		noAppealRights: hasNoAppealRights(pages, codes),
 	})
 	return f
 }
 
-// Adapters to the codes, identifiers and amounts extractors, which another
-// file of this package owns.
+// The codes, identifiers and amounts extractors live in codes.go, ids.go
+// and amounts.go (another owner); these names keep the call sites in one place.
 
-func findCodes(pages []string) []Code { return nil }
+func findCodes(pages []string) []Code { return FindCodes(pages) }
 
-func findIdentifiers(pages []string) (claims, members []string) { return nil, nil }
+func findIdentifiers(pages []string) (claims, members []string) { return FindIdentifiers(pages) }
 
-func findAmounts(pages []string) []Amount { return nil }
+func findAmounts(pages []string) []Amount { return FindAmounts(pages) }
 
 // codeCategory returns the denial category of a CARC or RARC code, "" when
 // it is no denial (cost sharing, information) or unknown.

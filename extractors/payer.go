@@ -8,13 +8,13 @@ import (
 // payerEntry is a canonical payer name and the patterns that name it.
 type payerEntry struct {
 	name string
-	re   *regexp.Regexp
+	re   filteredRegexp
 	// generic names ("Medicare", "Medicaid") lose to any specific payer.
 	generic bool
 }
 
 func payer(name, pattern string) payerEntry {
-	return payerEntry{name: name, re: regexp.MustCompile(`(?i)` + pattern)}
+	return payerEntry{name: name, re: newFiltered(`(?i)` + pattern)}
 }
 
 // payers lists major US payers, TPAs, PBMs, benefit managers and Medicare
@@ -83,8 +83,8 @@ var payers = []payerEntry{
 	payer("Medi-Cal", `\bmedi-cal\b`),
 	payer("MassHealth", `\bmasshealth\b`),
 	payer("TennCare", `\btenncare\b`),
-	{name: "Medicare", re: regexp.MustCompile(`(?i)\bmedicare\b`), generic: true},
-	{name: "Medicaid", re: regexp.MustCompile(`(?i)\bmedicaid\b`), generic: true},
+	{name: "Medicare", re: newFiltered(`(?i)\bmedicare\b`), generic: true},
+	{name: "Medicaid", re: newFiltered(`(?i)\bmedicaid\b`), generic: true},
 }
 
 var (
@@ -104,11 +104,15 @@ func FindPayer(pages []string) string {
 	if len(pages) == 0 {
 		return ""
 	}
-	head := letterhead(pages[0])
+	head := letterhead(pages[0][:min(len(pages[0]), 2000)])
 	text := strings.Join(pages, "\n")
+	lower := strings.ToLower(text)
 	best, bestScore, bestFirst := "", 0, len(text)+1
 	for _, p := range payers {
-		ms := p.re.FindAllStringIndex(text, 50)
+		if !p.re.mayMatch(lower) {
+			continue
+		}
+		ms := p.re.re.FindAllStringIndex(text, 50)
 		if len(ms) == 0 {
 			continue
 		}
@@ -121,8 +125,12 @@ func FindPayer(pages []string) string {
 				score += 3
 			}
 		}
-		if p.re.MatchString(head) {
-			score += 10
+		// Letterhead: the higher on the page, the stronger.
+		for i, l := range head {
+			if p.re.re.MatchString(l) {
+				score += max(0, 12-2*i)
+				break
+			}
 		}
 		if p.generic {
 			score = 1
@@ -134,7 +142,7 @@ func FindPayer(pages []string) string {
 	return best
 }
 
-func letterhead(page string) string {
+func letterhead(page string) []string {
 	var lines []string
 	for _, l := range strings.Split(page, "\n") {
 		if strings.TrimSpace(l) == "" {
@@ -145,5 +153,5 @@ func letterhead(page string) string {
 			break
 		}
 	}
-	return strings.Join(lines, "\n")
+	return lines
 }

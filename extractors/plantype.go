@@ -1,7 +1,6 @@
 package extractors
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -19,12 +18,12 @@ const (
 )
 
 type weighted struct {
-	re *regexp.Regexp
+	re filteredRegexp
 	w  int
 }
 
 func sig(pattern string, weight int) weighted {
-	return weighted{regexp.MustCompile(`(?i)` + pattern), weight}
+	return weighted{newFiltered(`(?i)` + pattern), weight}
 }
 
 // planSignals are phrases that point at a plan type, with weights. The
@@ -62,10 +61,11 @@ var planOrder = []string{PlanTRICARE, PlanFEHB, PlanMedicarePartD, PlanMedicareA
 // (deadline-rules.json plan types), or "" when the text does not say.
 func DetectPlanType(pages []string) string {
 	text := strings.Join(pages, "\n")
+	lower := strings.ToLower(text)
 	scores := map[string]int{}
 	for _, pt := range planOrder {
 		for _, s := range planSignals[pt] {
-			if n := len(s.re.FindAllStringIndex(text, 20)); n > 0 {
+			if n := s.re.count(text, lower, 20); n > 0 {
 				// Repeats count, but less than distinct signals.
 				scores[pt] += s.w + (n-1)*s.w/4
 			}

@@ -13,19 +13,19 @@ var reasonOrder = []string{"medical_necessity", "experimental", "prior_authoriza
 // Bare words that also appear in boilerplate ("out-of-network" in the No
 // Surprises Act notice, "prior authorization" in plan descriptions) are not
 // signals; phrases that state a denial are.
-var reasonPhrases = map[string]*regexp.Regexp{
-	"medical_necessity":        regexp.MustCompile(`(?i)not (?:deemed )?(?:a )?medical(?:ly)? necess|does not meet (?:the )?(?:medical necessity|interqual|mcg|clinical) criteria|not reasonable and necessary|clinical (?:documentation|information) (?:does not|did not) support|level of care (?:is )?not supported|lower level of care|could (?:be )?safely (?:be )?provided|denial - medical necessity|not meet (?:the )?(?:clinical )?criteria for (?:a )?covered|medical necessity denial`),
-	"experimental":             regexp.MustCompile(`(?i)experimental|investigational|unproven|not proven to be effective|not fda[- ]approved|off-label|insufficient (?:scientific )?evidence|not the standard of care`),
-	"prior_authorization":      regexp.MustCompile(`(?i)(?:prior )?authorization (?:was|is|has) not (?:been )?obtained|no (?:prior )?authorization (?:on file|was (?:obtained|received))|precertification (?:is |was )?required|authorization (?:expired|exceeded|is required)|(?:referral|authorization) (?:required|not on file)|without (?:a |an )?(?:prior |required )?(?:authorization|precertification|referral)|notification (?:was )?not received|did not (?:get|obtain) (?:prior )?(?:authorization|approval)`),
-	"not_covered":              regexp.MustCompile(`(?i)not a covered (?:benefit|service)|(?:is|are) not (?:a )?covered (?:under|by|benefit|service)|(?:is|are) not covered\b|excluded (?:under|from)|benefit exclusion|plan exclusion|not covered under (?:your|the) (?:evidence|certificate|plan|policy)|benefit (?:limit|maximum) (?:has been |was )?(?:reached|met|exceeded)|visit limit|convenience item|custodial care|not on (?:our|the) (?:list of covered drugs|formulary)|non-formulary|(?:doesn't|does not) cover (?:this|the|these|your)? ?(?:drug|service|item|procedure|surgery|treatment|device|benefit)s?\b`),
-	"out_of_network":           regexp.MustCompile(`(?i)non-participating provider|not a (?:network|participating) provider|(?:is|was|are) not in (?:your|our|the) (?:plan's )?network|outside (?:of )?(?:the|your) service area|not authorized by your (?:pcp|primary care)|out-of-network (?:services|care|providers?) (?:is|are) not covered|no out-of-network benefits`),
-	"coding":                   regexp.MustCompile(`(?i)invalid (?:procedure|diagnosis|cpt|hcpcs|icd)[- ]?(?:code)?|diagnosis (?:is inconsistent with|does not support) the procedure|modifier (?:is )?(?:missing|invalid)|(?:missing|invalid) modifier|\bbundled\b|included in (?:the payment for )?another service|mutually exclusive|\bNCCI\b|incorrect place of service|unlisted (?:procedure )?code|coding error`),
-	"timely_filing":            regexp.MustCompile(`(?i)timely filing|filed after the (?:filing )?limit|time limit for filing (?:has )?expired|received past the (?:filing )?deadline|appeal (?:was )?not filed timely|appeal time limits? not met`),
-	"duplicate":                regexp.MustCompile(`(?i)duplicate (?:claim|service|submission)|(?:claim|service|charge)s? (?:was |were |has been |have been )?(?:already|previously) (?:submitted|processed|paid|considered)|previously processed`),
-	"coordination_of_benefits": regexp.MustCompile(`(?i)other (?:insurance|coverage|payer) (?:is|may be) primary|coordination of benefits|submit (?:the claim )?to (?:the )?primary (?:payer|insurance)|medicare is primary|workers'? comp(?:ensation)? (?:carrier|claim|is)|no-fault|liability carrier|send (?:the claim )?to the correct payer|misdirected claim`),
-	"eligibility":              regexp.MustCompile(`(?i)not eligible (?:on|for)|coverage (?:was |has )?(?:terminated|ended|not in effect)|not (?:in effect|effective) on the date of service|not in effective on the date|cannot (?:be )?identif(?:y|ied) (?:the )?(?:patient|member)|dependent (?:is )?not eligible|waiting period|grace period|not (?:an )?(?:eligible|active) member|no active coverage`),
-	"missing_information":      regexp.MustCompile(`(?i)additional information (?:is )?(?:needed|required|requested)|medical records (?:were |are )?(?:requested|not received)|incomplete claim|itemized bill (?:is )?required|attachment (?:is )?required|unprocessable claim|claim (?:is )?unprocessable|incomplete and/or invalid information|did not (?:receive|get) the (?:information|records)|information (?:was )?not (?:provided|received)`),
-	"cosmetic":                 regexp.MustCompile(`(?i)\bcosmetic\b`),
+var reasonPhrases = map[string]filteredRegexp{
+	"medical_necessity":        newFiltered(`(?i)not (?:deemed )?(?:a )?medical(?:ly)? necess|does not meet (?:the )?(?:medical necessity|interqual|mcg|clinical) criteria|not reasonable and necessary|clinical (?:documentation|information) (?:does not|did not) support|level of care (?:is )?not supported|lower level of care|could (?:be )?safely (?:be )?provided|denial - medical necessity|not meet (?:the )?(?:clinical )?criteria for (?:a )?covered|medical necessity denial`),
+	"experimental":             newFiltered(`(?i)experimental|investigational|unproven|not proven to be effective|not fda[- ]approved|off-label|insufficient (?:scientific )?evidence|not the standard of care`),
+	"prior_authorization":      newFiltered(`(?i)(?:prior )?authorization (?:was|is|has) not (?:been )?obtained|no (?:prior )?authorization (?:on file|was (?:obtained|received))|precertification (?:is |was )?required|authorization (?:expired|exceeded|is required)|(?:referral|authorization) (?:required|not on file)|without (?:a |an )?(?:prior |required )?(?:authorization|precertification|referral)|notification (?:was )?not received|did not (?:get|obtain) (?:prior )?(?:authorization|approval)`),
+	"not_covered":              newFiltered(`(?i)not a covered (?:benefit|service)|(?:is|are) not (?:a )?covered (?:under|by|benefit|service)|(?:is|are) not covered\b|excluded (?:under|from)|benefit exclusion|plan exclusion|not covered under (?:your|the) (?:evidence|certificate|plan|policy)|benefit (?:limit|maximum) (?:has been |was )?(?:reached|met|exceeded)|visit limit|convenience item|custodial care|not on (?:our|the) (?:list of covered drugs|formulary)|non-formulary|(?:doesn't|does not) cover (?:this|the|these|your)? ?(?:drug|service|item|procedure|surgery|treatment|device|benefit)s?\b`),
+	"out_of_network":           newFiltered(`(?i)non-participating provider|not a (?:network|participating) provider|(?:is|was|are) not in (?:your|our|the) (?:plan's )?network|outside (?:of )?(?:the|your) service area|not authorized by your (?:pcp|primary care)|out-of-network (?:services|care|providers?) (?:is|are) not covered|no out-of-network benefits`),
+	"coding":                   newFiltered(`(?i)invalid (?:procedure|diagnosis|cpt|hcpcs|icd)[- ]?(?:code)?|diagnosis (?:is inconsistent with|does not support) the procedure|modifier (?:is )?(?:missing|invalid)|(?:missing|invalid) modifier|\bbundled\b|included in (?:the payment for )?another service|mutually exclusive|\bNCCI\b|incorrect place of service|unlisted (?:procedure )?code|coding error`),
+	"timely_filing":            newFiltered(`(?i)timely filing|filed after the (?:filing )?limit|time limit for filing (?:has )?expired|received past the (?:filing )?deadline|appeal (?:was )?not filed timely|appeal time limits? not met`),
+	"duplicate":                newFiltered(`(?i)duplicate (?:claim|service|submission)|(?:claim|service|charge)s? (?:was |were |has been |have been )?(?:already|previously) (?:submitted|processed|paid|considered)|previously processed`),
+	"coordination_of_benefits": newFiltered(`(?i)other (?:insurance|coverage|payer) (?:is|may be) primary|coordination of benefits|submit (?:the claim )?to (?:the )?primary (?:payer|insurance)|medicare is primary|workers'? comp(?:ensation)? (?:carrier|claim|is)|no-fault|liability carrier|send (?:the claim )?to the correct payer|misdirected claim`),
+	"eligibility":              newFiltered(`(?i)not eligible (?:on|for)|coverage (?:was |has )?(?:terminated|ended|not in effect)|not (?:in effect|effective) on the date of service|not in effective on the date|cannot (?:be )?identif(?:y|ied) (?:the )?(?:patient|member)|dependent (?:is )?not eligible|waiting period|grace period|not (?:an )?(?:eligible|active) member|no active coverage`),
+	"missing_information":      newFiltered(`(?i)additional information (?:is )?(?:needed|required|requested)|medical records (?:were |are )?(?:requested|not received)|incomplete claim|itemized bill (?:is )?required|attachment (?:is )?required|unprocessable claim|claim (?:is )?unprocessable|incomplete and/or invalid information|did not (?:receive|get) the (?:information|records)|information (?:was )?not (?:provided|received)`),
+	"cosmetic":                 newFiltered(`(?i)\bcosmetic\b`),
 }
 
 // codeCategoryFn gives a CARC/RARC code's denial category; it is set by
@@ -41,9 +41,13 @@ func FindDenialReasons(pages []string, codes []Code) []string {
 
 func findDenialReasons(pages []string, codes []Code, cat codeCategoryFn) []string {
 	text := reSpaces.ReplaceAllString(strings.Join(pages, " "), " ")
+	lower := strings.ToLower(text)
 	found := map[string]bool{}
 	for r, re := range reasonPhrases {
-		for _, m := range re.FindAllStringIndex(text, 10) {
+		if !re.mayMatch(lower) {
+			continue
+		}
+		for _, m := range re.re.FindAllStringIndex(text, 10) {
 			if !boilerplate(text, m[0]) {
 				found[r] = true
 				break
