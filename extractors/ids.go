@@ -20,6 +20,7 @@ var (
 	idFillRe       = regexp.MustCompile(`^[ \t]*(?:[:#.=\-–)][ \t]*)*(?:is[ \t]+)?`)
 	idPhoneRe      = regexp.MustCompile(`^(?:1-)?\d{3}-\d{3}-\d{4}$`)
 	idDateRe       = regexp.MustCompile(`^\d{1,4}-\d{1,2}-\d{1,4}$`)
+	idSplitRe      = regexp.MustCompile(`^ ([0-9]{3,})(?:[ \t]{2,}|[ \t]*\r?\n|[ \t]*$)`)
 	idPrevRe       = regexp.MustCompile(`([A-Za-z]+)[^A-Za-z\n]*$`)
 	idAuthBeforeRe = regexp.MustCompile(`(?i)\b(?:auth(?:orization)?|pre-?cert(?:ification)?|approval)\s*[/&]?\s*$`)
 )
@@ -87,6 +88,12 @@ func idValueAfter(text string, end int) (string, bool) {
 		return "", false
 	}
 	after := rest[len(v):]
+	// OCR splits a long id with a space ("U89241 88171"): a run of three or
+	// more digits after one space, ending its line or cell, belongs to it.
+	if m := idSplitRe.FindStringSubmatch(after); m != nil && len(strings.ReplaceAll(v, "-", ""))+len(m[1]) <= 23 && len(v) >= 4 {
+		v += m[1]
+		after = after[len(m[0]):]
+	}
 	if len(after) > 1 && (after[0] == '/' || after[0] == '.' || after[0] == ',' || after[0] == ':') && cdIsDigit(after[1]) {
 		return "", false // a date, an amount or a time
 	}

@@ -37,6 +37,7 @@ func TestFindIdentifiers(t *testing.T) {
 		{"longer word is no label", []string{"ICNA 12345678"}, nil, nil},
 
 		// Fixed bugs.
+		{"bug: OCR split ids with a space", []string{"Member ID: U89241 88171\nCLAIM# 95282091 141359\nClaim #: A12345 2024 was"}, []string{"95282091141359", "A12345"}, []string{"U8924188171"}},
 		{"bug: a prior-authorization number was taken for a claim", []string{"Authorization/Reference #: PA584656557\nAuth Reference # PA11122233"}, nil, nil},
 		{"bug: ICN in parentheses before the colon", []string{"Payer Claim Control Number (ICN): 22026004567890123"}, []string{"22026004567890123"}, nil},
 		{"bug: OCR spellings of the labels", []string{"Ciaim # : CHP-2O26-OO4417      Member lD : CH9O12234"}, []string{"CHP-2O26-OO4417"}, []string{"CH9O12234"}},
