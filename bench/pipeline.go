@@ -1,0 +1,506 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// statusJSON is the part of `status --json` the benchmark reads.
+type statusJSON struct {
+	Documents int             `json:"documents"`
+	Indexed   int             `json:"indexed"`
+	Failed    json.RawMessage `json:"failed"`
+}
+
+// failedCount counts the "failed" list (an array of anything).
+func (s statusJSON) failedCount() int {
+	var xs []json.RawMessage
+	if json.Unmarshal(s.Failed, &xs) != nil {
+		return 0
+	}
+	return len(xs)
+}
+
+// parseStatus reads `status --json` output.
+func parseStatus(b []byte) (statusJSON, error) {
+	var s statusJSON
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("status --json: %w", err)
+	}
+	return s, nil
+}
+
+// parseSearchTotal reads the total of `search --json` output.
+func parseSearchTotal(b []byte) (int, error) {
+	var s struct {
+		Total *int `json:"total"`
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return 0, fmt.Errorf("search --json: %w", err)
+	}
+	if s.Total == nil {
+		return 0, errors.New("search --json: no total")
+	}
+	return *s.Total, nil
+}
+
+// daemon is a running `appealdesk run`.
+type daemon struct {
+	e       *benchEnv
+	cmd     *exec.Cmd
+	inbox   string
+	stage   string // same filesystem as inbox: files are renamed in whole
+	data    string
+	exited  chan struct{}
+	waitErr error
+	watch   *treeWatcher
+	log     *os.File
+}
+
+func (e *benchEnv) startDaemon(ctx context.Context, dir string) (*daemon, error) {
+	d := &daemon{e: e, inbox: filepath.Join(dir, "inbox"), stage: filepath.Join(dir, "stage"), data: filepath.Join(dir, "data"), exited: make(chan struct{})}
+	for _, p := range []string{d.inbox, d.stage} {
+		if err := os.MkdirAll(p, 0o700); err != nil {
+			return nil, err
+		}
+	}
+	args := []string{"run", "--inbox", d.inbox, "--data", d.data}
+	if e.hasFlag(ctx, "run", "--ocr-workers") {
+		args = append(args, "--ocr-workers", fmt.Sprint(e.workers))
+	}
+	log, err := os.OpenFile(filepath.Join(dir, "run.log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	d.log = log
+	d.cmd = exec.Command(e.bin, args...)
+	d.cmd.Env = environ()
+	d.cmd.Stdout, d.cmd.Stderr = log, log
+	if err := d.cmd.Start(); err != nil {
+		log.Close()
+		return nil, fmt.Errorf("start appealdesk run: %w", err)
+	}
+	d.watch = watchTree(d.cmd.Process.Pid, 100*time.Millisecond)
+	go func() {
+		d.waitErr = d.cmd.Wait()
+		close(d.exited)
+	}()
+	return d, nil
+}
+
+func (d *daemon) alive() bool {
+	select {
+	case <-d.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+// logTail is the end of the daemon's log, for error messages. Logs carry
+// document ids and stage names only.
+func (d *daemon) logTail() string {
+	b, _ := os.ReadFile(d.log.Name())
+	return tail(b, 300)
+}
+
+func (d *daemon) status(ctx context.Context) (statusJSON, error) {
+	r := command{Name: d.e.bin, Args: []string{"status", "--json", "--data", d.data}, Env: environ(), Timeout: 30 * time.Second}.run(ctx)
+	if r.Err != nil {
+		return statusJSON{}, r.Err
+	}
+	return parseStatus(r.Stdout)
+}
+
+func (d *daemon) search(ctx context.Context, q string) (int, error) {
+	r := command{Name: d.e.bin, Args: []string{"search", "--json", "--data", d.data, q}, Env: environ(), Timeout: 30 * time.Second}.run(ctx)
+	if r.Err != nil {
+		return 0, r.Err
+	}
+	return parseSearchTotal(r.Stdout)
+}
+
+// waitReady polls status until it answers.
+func (d *daemon) waitReady(ctx context.Context, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	var last error
+	for time.Now().Before(deadline) {
+		if !d.alive() {
+			return fmt.Errorf("appealdesk run exited: %v: %s", d.waitErr, d.logTail())
+		}
+		if _, err := d.status(ctx); err == nil {
+			return nil
+		} else {
+			last = err
+		}
+		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("appealdesk run not ready after %s: %v", timeout, last)
+}
+
+// drop stages files and renames them into the inbox (as a scanner or a
+// careful user would), returning when the last rename is done.
+func (d *daemon) drop(files []string, prefix string) error {
+	var staged []string
+	for i, f := range files {
+		dst := filepath.Join(d.stage, fmt.Sprintf("%s%05d-%s", prefix, i, filepath.Base(f)))
+		if err := copyFile(f, dst); err != nil {
+			return err
+		}
+		staged = append(staged, dst)
+	}
+	for _, s := range staged {
+		if err := os.Rename(s, filepath.Join(d.inbox, filepath.Base(s))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// waitDone polls status until indexed + failed reaches want.
+func (d *daemon) waitDone(ctx context.Context, want int, every, timeout time.Duration) (statusJSON, error) {
+	deadline := time.Now().Add(timeout)
+	var st statusJSON
+	for {
+		if !d.alive() {
+			return st, fmt.Errorf("appealdesk run exited: %v: %s", d.waitErr, d.logTail())
+		}
+		s, err := d.status(ctx)
+		if err == nil {
+			st = s
+			if s.Indexed+s.failedCount() >= want {
+				return s, nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return st, fmt.Errorf("after %s: %d of %d documents indexed, %d failed (last status error: %v)", timeout, st.Indexed, want, st.failedCount(), err)
+		}
+		if err := sleep(ctx, every); err != nil {
+			return st, err
+		}
+	}
+}
+
+// searchable drops one file and polls search for its keyword.
+func (d *daemon) searchable(ctx context.Context, doc benchDoc, prefix string, timeout time.Duration) (time.Duration, error) {
+	start := time.Now()
+	if err := d.drop([]string{doc.Input}, prefix); err != nil {
+		return 0, err
+	}
+	var last error
+	for time.Since(start) < timeout {
+		if !d.alive() {
+			return 0, fmt.Errorf("appealdesk run exited: %v", d.waitErr)
+		}
+		n, err := d.search(ctx, doc.Token)
+		if err == nil && n >= 1 {
+			return time.Since(start), nil
+		}
+		last = err
+		if err := sleep(ctx, 100*time.Millisecond); err != nil {
+			return 0, err
+		}
+	}
+	return 0, fmt.Errorf("keyword not searchable after %s (last error: %v)", timeout, last)
+}
+
+// stop sends SIGINT and waits; it kills after timeout.
+func (d *daemon) stop(timeout time.Duration) (time.Duration, []procPeak, error) {
+	start := time.Now()
+	defer d.log.Close()
+	if d.alive() {
+		_ = d.cmd.Process.Signal(syscall.SIGINT)
+	}
+	var err error
+	select {
+	case <-d.exited:
+		if d.waitErr != nil {
+			err = fmt.Errorf("appealdesk run exited with %v after SIGINT", d.waitErr)
+		}
+	case <-time.After(timeout):
+		_ = d.cmd.Process.Kill()
+		<-d.exited
+		err = fmt.Errorf("appealdesk run did not stop within %s of SIGINT; killed", timeout)
+	}
+	return time.Since(start), d.watch.Stop(d.cmd.Process.Pid), err
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// pipelineRun is what one fresh `run` measured.
+type pipelineRun struct {
+	Startup, TextIngest, DropText, ScanIngest, DropScan, Shutdown time.Duration
+	TextFailed, ScanFailed                                        int
+	RootHWMAfterText                                              int64 // KiB, the run process after the bulk ingest
+	Peaks                                                         []procPeak
+	Errs                                                          []string
+}
+
+func benchPipeline(ctx context.Context, e *benchEnv) (*sectionResult, error) {
+	if e.binErr != "" {
+		return nil, fmt.Errorf("%w: %s", errSkipped, e.binErr)
+	}
+	c := e.corpus
+	n := len(c.Ingest)
+	scanFiles := make([]string, len(c.Scanned))
+	scanPages := 0
+	for i, d := range c.Scanned {
+		scanFiles[i] = d.Input
+		scanPages += d.Pages
+	}
+
+	// The same files through `extract` (text and OCR, no NATS, no index),
+	// to subtract from the pipeline's time.
+	var extText, extScan []time.Duration
+	for run := range e.runs {
+		r, _, err := e.runExtract(ctx, c.Ingest, 10*time.Minute)
+		if err != nil {
+			e.logf("pipeline: extract over the ingest files: %v", err)
+			break
+		}
+		extText = append(extText, r.Wall)
+		e.logf("pipeline: extract %d text PDFs run %d: %s", n, run+1, secs(r.Wall))
+	}
+	if r, _, err := e.runExtract(ctx, scanFiles, ocrTimeout(scanPages)); err == nil {
+		extScan = append(extScan, r.Wall)
+		e.logf("pipeline: extract scanned set: %s", secs(r.Wall))
+	}
+
+	var runs []pipelineRun
+	for run := range e.runs {
+		if ctx.Err() != nil {
+			break
+		}
+		pr, err := e.pipelineOnce(ctx, run)
+		if err != nil {
+			if len(runs) == 0 {
+				return nil, fmt.Errorf("%w: %v", errSkipped, err)
+			}
+			e.logf("pipeline run %d: %v", run+1, err)
+			continue
+		}
+		runs = append(runs, pr)
+	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("%w: no pipeline run finished", errSkipped)
+	}
+	pick := func(f func(pipelineRun) time.Duration) time.Duration {
+		var ds []time.Duration
+		for _, r := range runs {
+			if v := f(r); v > 0 {
+				ds = append(ds, v)
+			}
+		}
+		return median(ds)
+	}
+	startup := pick(func(r pipelineRun) time.Duration { return r.Startup })
+	textT := pick(func(r pipelineRun) time.Duration { return r.TextIngest })
+	scanT := pick(func(r pipelineRun) time.Duration { return r.ScanIngest })
+	dropT := pick(func(r pipelineRun) time.Duration { return r.DropText })
+	dropS := pick(func(r pipelineRun) time.Duration { return r.DropScan })
+	shut := pick(func(r pipelineRun) time.Duration { return r.Shutdown })
+	var rootHWM, rootAll int64
+	var peaks []procPeak
+	var errs []string
+	failedT, failedS := 0, 0
+	rootPID := map[int]bool{}
+	for _, r := range runs {
+		rootHWM = max(rootHWM, r.RootHWMAfterText)
+		if len(r.Peaks) > 0 {
+			rootAll = max(rootAll, r.Peaks[0].HWMKB)
+			rootPID[r.Peaks[0].PID] = true
+			peaks = mergePeaks(peaks, r.Peaks[1:])
+		}
+		errs = append(errs, r.Errs...)
+		failedT = max(failedT, r.TextFailed)
+		failedS = max(failedS, r.ScanFailed)
+	}
+
+	res := &sectionResult{}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Each run starts a fresh `appealdesk run --inbox IN --data DATA` (embedded NATS) and: (1) waits until `status --json` answers (startup); (2) renames %d text PDFs (%s) into the inbox at once and polls `status --json` every 200 ms until indexed + failed = %d; (3) drops one more text PDF with a unique keyword and polls `search --json KEYWORD` every 100 ms until it is found (drop → searchable); (4) drops the %d scanned documents of the OCR section (%d pages) and waits for them the same way; (5) drop → searchable for a one-page scanned PDF; (6) SIGINT, timing the shutdown. Polling spawns a CLI process each time (~20 ms of CPU), which slightly slows the daemon; latencies are resolved to about the polling interval. `run` keeps its defaults but `--ocr-workers`, so drop → searchable includes its `--settle` wait (default 2 s: a file is ready when unchanged that long).\n\n", n, c.IngestFrom, n, len(scanFiles), scanPages)
+	b.WriteString("| measurement | median | runs |\n|---|---|---|\n")
+	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s | %d |\n", k, v, len(runs)) }
+	row("startup until `status` answers", secs(startup))
+	if textT > 0 {
+		row(fmt.Sprintf("bulk ingest, %d text PDFs", n), fmt.Sprintf("%s = **%.1f docs/s** (%d failed)", secs(textT), rate(n, textT), failedT))
+	}
+	if len(extText) > 0 {
+		row("`extract --json` over the same files, one process", fmt.Sprintf("%s = %.1f docs/s", secs(median(extText)), rate(n, median(extText))))
+	}
+	if scanT > 0 {
+		row(fmt.Sprintf("scanned ingest, %d docs / %d pages", len(scanFiles), scanPages), fmt.Sprintf("%s = **%.3f docs/s, %.3f pages/s** (%d failed)", secs(scanT), rate(len(scanFiles), scanT), rate(scanPages, scanT), failedS))
+	}
+	if len(extScan) > 0 {
+		row("`extract --json` over the same scanned docs (1 run)", secs(median(extScan)))
+	}
+	if dropT > 0 {
+		row("drop → searchable, text PDF (index holds the bulk ingest)", ms(dropT))
+	}
+	if dropS > 0 {
+		row("drop → searchable, 1-page scanned PDF", ms(dropS))
+	}
+	row("shutdown after SIGINT", secs(shut))
+	fmt.Fprintf(&b, "\nMemory (VmHWM polled every 100 ms from /proc; the worst run): the `run` process peaked at **%s** by the end of the %d-document bulk ingest and %s over the whole run (scans included).", mib(rootHWM), n, mib(rootAll))
+	if len(peaks) > 0 {
+		b.WriteString(" Its child processes, highest peak per command: ")
+		var ps []string
+		for _, p := range peaks {
+			ps = append(ps, fmt.Sprintf("`%s` %s", p.Cmd, mib(p.HWMKB)))
+		}
+		b.WriteString(strings.Join(ps, ", ") + ".")
+	} else {
+		b.WriteString(" It started no child processes that lived longer than the polling interval.")
+	}
+	b.WriteString("\n")
+	if len(errs) > 0 {
+		fmt.Fprintf(&b, "\nProblems seen: %s\n", mdCell(strings.Join(errs, "; ")))
+	}
+	res.Body = b.String()
+
+	if textT > 0 {
+		res.Headlines = append(res.Headlines, headline{Metric: "Pipeline, text PDFs", Value: fmt.Sprintf("%.1f docs/s", rate(n, textT)), Target: "(measure)"})
+		if len(extText) > 0 {
+			ov := (textT - median(extText)) / time.Duration(n)
+			res.Headlines = append(res.Headlines, headline{Metric: "Pipeline overhead per document beyond text (text PDFs)", Value: ms(ov) + " (run per doc − extract per doc)", Target: "< 20 ms", Verdict: verdict(ov < 20*time.Millisecond, "")})
+		}
+	}
+	if scanT > 0 {
+		res.Headlines = append(res.Headlines, headline{Metric: "Pipeline, scans", Value: fmt.Sprintf("%.3f docs/s (%.3f pages/s)", rate(len(scanFiles), scanT), rate(scanPages, scanT)), Target: "(measure)"})
+		if len(extScan) > 0 {
+			ov := (scanT - median(extScan)) / time.Duration(len(scanFiles))
+			res.Headlines = append(res.Headlines, headline{Metric: "Pipeline overhead per document beyond OCR (scans)", Value: ms(ov), Target: "< 20 ms", Verdict: verdict(ov < 20*time.Millisecond, "")})
+		}
+	}
+	if dropT > 0 {
+		res.Headlines = append(res.Headlines, headline{Metric: "Drop → searchable", Value: fmt.Sprintf("text PDF %s; scanned page %s", ms(dropT), ms(dropS)), Target: "(measure)"})
+	}
+	if rootHWM > 0 {
+		v := verdict(float64(rootHWM)*1024 < 500e6, "")
+		if n < 1000 {
+			v = fmt.Sprintf("not judged (quick mode: %d documents)", n)
+		}
+		res.Headlines = append(res.Headlines, headline{Metric: fmt.Sprintf("`run` peak RSS, %d-document ingest", n), Value: mib(rootHWM), Target: "< 500 MB for 1,000 documents (excluding OCR workers)", Verdict: v})
+	}
+	for _, p := range peaks {
+		if strings.Contains(strings.ToLower(p.Cmd), "ocr") {
+			res.Headlines = append(res.Headlines, headline{Metric: "OCR worker peak RSS", Value: fmt.Sprintf("`%s` %s", p.Cmd, mib(p.HWMKB)), Target: "(measure)"})
+		}
+	}
+	return res, nil
+}
+
+func (e *benchEnv) pipelineOnce(ctx context.Context, run int) (pipelineRun, error) {
+	c := e.corpus
+	var pr pipelineRun
+	dir := filepath.Join(e.out, "work", "pipeline", fmt.Sprint(run))
+	_ = os.RemoveAll(dir)
+	start := time.Now()
+	d, err := e.startDaemon(ctx, dir)
+	if err != nil {
+		return pr, err
+	}
+	fail := func(err error) (pipelineRun, error) {
+		_, _, _ = d.stop(30 * time.Second)
+		return pr, err
+	}
+	if err := d.waitReady(ctx, time.Minute); err != nil {
+		return fail(err)
+	}
+	pr.Startup = time.Since(start)
+	e.logf("pipeline run %d: ready in %s", run+1, secs(pr.Startup))
+
+	n := len(c.Ingest)
+	t0 := time.Now()
+	if err := d.drop(c.Ingest, "t"); err != nil {
+		return fail(err)
+	}
+	st, err := d.waitDone(ctx, n, 200*time.Millisecond, time.Duration(n)*time.Second+2*time.Minute)
+	if err != nil {
+		return fail(fmt.Errorf("bulk ingest: %w", err))
+	}
+	pr.TextIngest = time.Since(t0)
+	pr.TextFailed = st.failedCount()
+	pr.RootHWMAfterText = vmHWM(d.cmd.Process.Pid)
+	e.logf("pipeline run %d: %d text PDFs in %s (%d failed)", run+1, n, secs(pr.TextIngest), pr.TextFailed)
+	done := n
+
+	if run < len(c.DropTxt) {
+		if lat, err := d.searchable(ctx, c.DropTxt[run], "s", 2*time.Minute); err != nil {
+			pr.Errs = append(pr.Errs, "drop → searchable (text): "+err.Error())
+		} else {
+			pr.DropText = lat
+		}
+		done++
+	}
+
+	scanPages := 0
+	var scanFiles []string
+	for _, d := range c.Scanned {
+		scanFiles = append(scanFiles, d.Input)
+		scanPages += d.Pages
+	}
+	t1 := time.Now()
+	if err := d.drop(scanFiles, "o"); err != nil {
+		return fail(err)
+	}
+	st, err = d.waitDone(ctx, done+len(scanFiles), 200*time.Millisecond, ocrTimeout(scanPages))
+	if err != nil {
+		pr.Errs = append(pr.Errs, "scanned ingest: "+err.Error())
+	} else {
+		pr.ScanIngest = time.Since(t1)
+		pr.ScanFailed = st.failedCount() - pr.TextFailed
+		e.logf("pipeline run %d: %d scanned docs in %s", run+1, len(scanFiles), secs(pr.ScanIngest))
+	}
+
+	if run < len(c.DropScn) {
+		if lat, err := d.searchable(ctx, c.DropScn[run], "s", ocrTimeout(1)); err != nil {
+			pr.Errs = append(pr.Errs, "drop → searchable (scan): "+err.Error())
+		} else {
+			pr.DropScan = lat
+		}
+	}
+	shut, peaks, err := d.stop(time.Minute)
+	pr.Shutdown, pr.Peaks = shut, peaks
+	if err != nil {
+		pr.Errs = append(pr.Errs, err.Error())
+	}
+	return pr, nil
+}
