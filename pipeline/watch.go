@@ -58,9 +58,10 @@ type Arrival struct {
 //
 // Only regular files are delivered; symbolic links (to files or directories)
 // are never followed, and hidden or temporary names (see Ignored), and
-// everything under a hidden directory, are skipped. Watch never opens,
-// modifies, moves or deletes a file: it only reads directories and stats
-// files. A file is delivered again only when its size or mtime changed
+// everything under a hidden directory, are skipped. Watch never modifies,
+// moves or deletes a file: it reads directories, stats files, and opens a
+// settled file read-only (without reading it) to get fresh attributes from
+// a network file system. A file is delivered again only when its size or mtime changed
 // since it was last delivered, or after it disappeared and came back.
 // Watch does not close out; a consumer slower than the arrivals never
 // blocks event handling (ready files wait in a queue inside Watch).
@@ -403,13 +404,13 @@ func (w *watcher) settleDue() {
 		if now.Sub(pf.since) < w.settle {
 			continue
 		}
-		fi, err := os.Lstat(p)
+		fi, busy, err := freshStat(p)
 		if err != nil || !fi.Mode().IsRegular() {
 			delete(w.pending, p) // gone, or replaced by a link or directory
 			continue
 		}
 		st := fileState{size: fi.Size(), mtime: fi.ModTime()}
-		if st != pf.fileState {
+		if busy || st != pf.fileState {
 			pf.fileState = st
 			pf.since = now
 			continue
@@ -429,6 +430,38 @@ func (w *watcher) settleDue() {
 		})
 		w.log.Debug("file ready", "file", pathID(p), "size", st.size)
 	}
+}
+
+// freshStat returns p's current size and mtime as the file server sees
+// them. A plain stat on NFS or SMB may answer from the client's attribute
+// cache (seconds old), which could make a file still being copied look
+// settled; opening the file makes the client revalidate (close-to-open
+// consistency). The file is opened read-only and not read, without
+// following a link and without blocking on a FIFO. busy reports that the
+// open failed for another reason than permissions (a server refusing to
+// share a file another client has open for writing, for example): the file
+// is not ready yet. A file we may not read is still reported, so the
+// consumer records a clear per-file error.
+func freshStat(p string) (fi fs.FileInfo, busy bool, err error) {
+	fi, err = os.Lstat(p)
+	if err != nil || !fi.Mode().IsRegular() {
+		return fi, false, err
+	}
+	f, err := os.OpenFile(p, os.O_RDONLY|openNonblock|openNoFollow, 0)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return fi, false, nil
+		}
+		if _, lerr := os.Lstat(p); lerr != nil {
+			return nil, false, lerr // gone meanwhile
+		}
+		return fi, true, nil
+	}
+	defer f.Close()
+	if ffi, err := f.Stat(); err == nil {
+		fi = ffi
+	}
+	return fi, false, nil
 }
 
 // rel returns p relative to the inbox, slash-separated, and whether p is a

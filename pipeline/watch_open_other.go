@@ -3,3 +3,5 @@
 package pipeline
 
 const openNonblock = 0
+
+const openNoFollow = 0

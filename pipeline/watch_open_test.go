@@ -94,3 +94,49 @@ func TestArrivalOpen(t *testing.T) {
 		}
 	}
 }
+
+func TestFreshStat(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f.pdf")
+	writeFile(t, file, "12345")
+	link := filepath.Join(dir, "link.pdf")
+	if err := os.Symlink(file, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo.pdf")
+	haveFIFO := mkfifo(fifo) == nil
+
+	fi, busy, err := freshStat(file)
+	if err != nil || busy || fi.Size() != 5 || !fi.Mode().IsRegular() {
+		t.Errorf("regular file: %v busy=%v err=%v", fi, busy, err)
+	}
+	if fi, _, err := freshStat(link); err != nil || fi.Mode().IsRegular() {
+		t.Errorf("symlink reported as %v, %v; want the link itself, not its target", fi, err)
+	}
+	if haveFIFO {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if fi, _, err := freshStat(fifo); err != nil || fi.Mode().IsRegular() {
+				t.Errorf("fifo reported as %v, %v", fi, err)
+			}
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("freshStat blocked on a FIFO")
+		}
+	}
+	if _, _, err := freshStat(filepath.Join(dir, "missing")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: err %v", err)
+	}
+	before, _ := os.Stat(file)
+	if _, _, err := freshStat(file); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(file)
+	if !after.ModTime().Equal(before.ModTime()) || after.Mode() != before.Mode() {
+		t.Error("freshStat changed the file")
+	}
+}
