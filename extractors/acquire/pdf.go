@@ -42,7 +42,11 @@ type pdfPageInfo struct {
 	inline  bool // inline images (BI ... EI)
 	content []byte
 	deep    bool // the content stream nests too deep to interpret safely
+	huge    bool // the content stream inflates past maxContentBytes
 }
+
+// errContentTooLarge: a page's content stream inflates past maxContentBytes.
+var errContentTooLarge = errors.New("content stream too large")
 
 // openPDF reads the text layer of every page and decides which need OCR.
 func openPDF(data []byte, lim Limits) (d *Document, err error) {
@@ -254,6 +258,8 @@ func readPDFPage(p pdf.Page, lim Limits) (info pdfPageInfo, text, warn string) {
 	}
 	content, err := pageContent(p.V)
 	if err != nil {
+		info.paints, info.deep = true, true // unknown: let the rasterizer look
+		info.huge = errors.Is(err, errContentTooLarge)
 		return info, "", err.Error()
 	}
 	info.content = content
@@ -294,7 +300,7 @@ func pageContent(v pdf.Value) ([]byte, error) {
 			return nil, fmt.Errorf("content stream unreadable: %v", err)
 		}
 		if buf.Len() > maxContentBytes {
-			return nil, fmt.Errorf("content stream over %d MiB; text layer skipped", maxContentBytes>>20)
+			return nil, fmt.Errorf("%w: over %d MiB inflated; text layer skipped", errContentTooLarge, maxContentBytes>>20)
 		}
 		buf.WriteByte('\n')
 	}

@@ -35,6 +35,9 @@ func (pd *pdfDoc) pageImage(n int, lim Limits) ([]byte, error) {
 	if !info.paints && len(info.images) == 0 && !info.forms {
 		return nil, ErrBlankPage
 	}
+	if info.huge {
+		return nil, fmt.Errorf("%w: content stream over %d MiB inflated; page not rendered", ErrTooLarge, maxContentBytes>>20)
+	}
 	reason := "page is not a single embedded image"
 	switch {
 	case pd.encrypted:

@@ -86,14 +86,25 @@ var paintingOps = map[string]bool{
 // It tokenises crudely (a string holding "Tj" also counts), erring towards
 // yes: a page that paints nothing needs no rasterizing.
 func paints(content []byte) bool {
-	for _, f := range bytes.Fields(content) {
-		if paintingOps[string(f)] {
+	isDelim := func(c byte) bool {
+		switch c {
+		case ' ', '\n', '\r', '\t', '\f', 0, '(', ')', '[', ']', '<', '>', '/', '{', '}', '%':
 			return true
 		}
-		// Operators glued to operands: "(x)Tj", "[...]TJ", "/Im0 Do".
-		if n := len(f); n >= 2 && (bytes.HasSuffix(f, []byte(")Tj")) || bytes.HasSuffix(f, []byte("]TJ"))) {
+		return false
+	}
+	for i := 0; i < len(content); {
+		for i < len(content) && isDelim(content[i]) {
+			i++
+		}
+		j := i
+		for j < len(content) && !isDelim(content[j]) {
+			j++
+		}
+		if j > i && j-i <= 2 && paintingOps[string(content[i:j])] {
 			return true
 		}
+		i = j
 	}
 	return false
 }

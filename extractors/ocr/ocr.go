@@ -18,6 +18,8 @@ var (
 	ErrClosed = errors.New("ocr: pool closed")
 	// ErrBadImage: the image could not be read or is too large.
 	ErrBadImage = errors.New("ocr: unreadable image")
+	// ErrNoLanguage: Tesseract has no data for a requested language.
+	ErrNoLanguage = errors.New("ocr: language not installed")
 	// ErrProtocol: a frame on the worker pipe was malformed.
 	ErrProtocol = errors.New("ocr: protocol error")
 )

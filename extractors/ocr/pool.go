@@ -39,6 +39,9 @@ func NewPool(opts PoolOptions) (*Pool, error) {
 	if err := validLanguages(opts.Languages); err != nil {
 		return nil, err
 	}
+	if err := checkLanguages(opts.Languages); err != nil {
+		return nil, err
+	}
 	if opts.PageTimeout <= 0 {
 		opts.PageTimeout = DefaultPageTimeout
 	}

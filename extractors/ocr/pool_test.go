@@ -183,6 +183,9 @@ func TestPoolClosed(t *testing.T) {
 }
 
 func TestNewPoolRejectsBadLanguages(t *testing.T) {
+	if _, err := NewPool(PoolOptions{Languages: "eng+xx_not_installed"}); !errors.Is(err, ErrNoLanguage) {
+		t.Errorf("missing language: err=%v, want ErrNoLanguage", err)
+	}
 	for _, l := range []string{"eng;rm", "eng+", "../x", "eng spa"} {
 		if _, err := NewPool(PoolOptions{Languages: l}); err == nil {
 			t.Errorf("languages %q accepted", l)
