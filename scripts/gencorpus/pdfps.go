@@ -30,9 +30,12 @@ func writeGSPDF(d *document, tmp string) ([]byte, error) {
 	if err := os.WriteFile(ps, []byte(b.String()), 0o600); err != nil {
 		return nil, err
 	}
+	// Relative names and a fixed date keep the output (and its /ID, which
+	// ghostscript derives from them) the same from run to run.
 	cmd := exec.Command("gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pdfwrite",
-		"-dCompatibilityLevel=1.5", "-sOutputFile="+pdf, ps)
-	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1767225600") // reproducible dates
+		"-dCompatibilityLevel=1.5", "-sOutputFile="+filepath.Base(pdf), filepath.Base(ps))
+	cmd.Dir = tmp
+	cmd.Env = append(os.Environ(), "SOURCE_DATE_EPOCH=1767225600")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("ghostscript %s: %v: %s", d.Base, err, out)
 	}

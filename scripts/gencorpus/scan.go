@@ -25,6 +25,7 @@ var scanPlan = []struct {
 	{"imgpdf-flate.pdf", []string{"lab", "progress-note"}, 1},
 	{"scan300-table.png", []string{"eob-ma", "eob-commercial"}, 1},
 	{"imgpdf-jpeg-200.pdf", []string{"correspondence", "denial-partd", "denial-fehb"}, 1},
+	{"fax-standard-g4.tif", []string{"denial-medicaid-ffs", "denial-tricare", "denial-fehb", "denial-partd"}, 1},
 	{"multipage.tif", []string{"denial-erisa", "denial-aca", "denial-ma", "eob-commercial", "mac-redetermination", "denial-tricare", "denial-medicaid-ffs", "progress-note", "lab"}, 2},
 }
 
@@ -90,6 +91,14 @@ func scanVariant(pdf, dst, variant, tmp string, seed uint64) error {
 			return err
 		}
 		return sh(magick, p[0], "-strip", "-threshold", "60%", "-monochrome", "-compress", "Group4", "-density", "200", "-units", "PixelsPerInch", dst)
+	case "fax-standard-g4.tif":
+		// Standard-resolution fax: 204 x 98 dpi, bilevel, with a few specks.
+		p, err := raster(pdf, tmp, 204)
+		if err != nil {
+			return err
+		}
+		return sh(magick, p[0], "-strip", "-resize", "100%x48.04%!", "-seed", seedArg, "-attenuate", "0.15", "+noise", "Impulse",
+			"-threshold", "55%", "-monochrome", "-compress", "Group4", "-density", "204x98", "-units", "PixelsPerInch", dst)
 	case "rotated.png":
 		p, err := raster(pdf, tmp, 300)
 		if err != nil {
@@ -110,9 +119,9 @@ func scanVariant(pdf, dst, variant, tmp string, seed uint64) error {
 		}
 		// A phone photo: perspective keystone, soft focus, uneven light, JPEG.
 		return sh(magick, p[0], "-strip", "-virtual-pixel", "white", "-distort", "Perspective",
-			"0,0 40,60  1700,0 1640,20  0,2200 10,2180  1700,2200 1690,2200",
-			"-blur", "0x0.8", "(", "+clone", "-sparse-color", "Barycentric", "0,0 gray(92%) %w,%h gray(100%)", ")",
-			"-compose", "Multiply", "-composite", "-seed", seedArg, "-attenuate", "0.2", "+noise", "Gaussian", "-quality", "75", dst)
+			"0,0 70,90  1700,0 1610,30  0,2200 20,2160  1700,2200 1660,2190",
+			"-rotate", "-2.2", "-blur", "0x1.1", "(", "+clone", "-sparse-color", "Barycentric", "0,0 gray(78%) %w,%h gray(100%)", ")",
+			"-compose", "Multiply", "-composite", "-seed", seedArg, "-attenuate", "0.4", "+noise", "Gaussian", "-quality", "60", dst)
 	case "imgpdf-jpeg.pdf", "imgpdf-jpeg-200.pdf":
 		dpi := 300
 		if variant == "imgpdf-jpeg-200.pdf" {
@@ -126,7 +135,7 @@ func scanVariant(pdf, dst, variant, tmp string, seed uint64) error {
 		if err := sh(magick, p[0], "-strip", "-quality", "70", "-density", fmt.Sprint(dpi), "-units", "PixelsPerInch", jpg); err != nil {
 			return err
 		}
-		return sh("img2pdf", "--producer", "", "--nodate", "-o", dst, jpg)
+		return sh("img2pdf", "--engine", "internal", "--producer", "", "--nodate", "-o", dst, jpg)
 	case "imgpdf-g4.pdf":
 		p, err := raster(pdf, tmp, 300)
 		if err != nil {
@@ -136,7 +145,7 @@ func scanVariant(pdf, dst, variant, tmp string, seed uint64) error {
 		if err := sh(magick, p[0], "-strip", "-threshold", "60%", "-monochrome", "-compress", "Group4", "-density", "300", "-units", "PixelsPerInch", tif); err != nil {
 			return err
 		}
-		return sh("img2pdf", "--producer", "", "--nodate", "-o", dst, tif)
+		return sh("img2pdf", "--engine", "internal", "--producer", "", "--nodate", "-o", dst, tif)
 	case "imgpdf-flate.pdf":
 		p, err := raster(pdf, tmp, 300)
 		if err != nil {
@@ -146,7 +155,7 @@ func scanVariant(pdf, dst, variant, tmp string, seed uint64) error {
 		if err := sh(magick, p[0], "-strip", "-depth", "8", "-density", "300", "-units", "PixelsPerInch", png); err != nil {
 			return err
 		}
-		return sh("img2pdf", "--producer", "", "--nodate", "-o", dst, png)
+		return sh("img2pdf", "--engine", "internal", "--producer", "", "--nodate", "-o", dst, png)
 	case "multipage.tif":
 		p, err := raster(pdf, tmp, 200)
 		if err != nil {
