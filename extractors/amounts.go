@@ -30,7 +30,7 @@ var amLabelKinds = []string{amNotMoney, AmountBilled, AmountAllowed, AmountPaid,
 // layers often run columns together ("Provider charged$649.31Plan paid").
 var amLabelRe = regexp.MustCompile(`(?i)(?:` +
 	`(service\s+approved\??|approved\?)|` +
-	`(total\s+charges?|total\s+(?:amount\s+)?billed|amount\s+billed|billed\s+(?:amount|charges?)|amount\s+(?:the\s+)?(?:provider\s+)?charged|charged\s+amount|provider\s+(?:charged|billed)|submitted\s+charges?|charges?\s+submitted|billed|charges?|charged)` +
+	`(total\s+charges?|total\s+(?:amount\s+)?billed|amount\s+billed|billed\s+(?:amount|charges?)|amount\s+(?:the\s+)?(?:provider\s+)?charged|charged\s+amount|provider\s+(?:charged|billed)|submitted\s+charges?|charges?\s+submitted|billed|charged|charges?)` +
 	`|(allowed\s+amount|amount\s+allowed|plan\s+allowed|allowable(?:\s+amount)?|allowed|approved\s+amount|amount\s+approved?|medicare[- ]approved(?:\s+amount)?|plan\s+covers\s+up\s+to|negotiated\s+(?:rate|amount)|eligible\s+amount|approved?)` +
 	`|(your\s+plan\s+paid|plan\s+paid|plan\s+payment|paid\s+by\s+(?:your\s+)?plan|paid\s+amount|amount\s+paid|total\s+paid|we\s+paid|insurance\s+paid|medicare\s+paid(?:\s+provider)?|claim\s+payment\s+amount|payment\s+amount|check\s+amount|payment|paid)` +
 	`|(amount\s+you\s+(?:owe|pay)|what\s+you\s+owe|you\s+owe|you\s+pay|(?:total\s+|maximum\s+)?you\s+may\s+be\s+billed|patient\s+responsibility|patient\s+resp\.?|member\s+responsibility|your\s+responsibility|your\s+(?:anticipated\s+)?cost(?:\s+share)?|your\s+share|patient\s+owes|balance\s+due)` +
@@ -71,6 +71,7 @@ func FindAmounts(pages []string) []Amount {
 	for pi, text := range pages {
 		hits = append(hits, amLabelled(pi+1, text)...)
 		hits = append(hits, amTables(pi+1, text)...)
+		hits = append(hits, amBlocks(pi+1, text)...)
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].page != hits[j].page {
@@ -184,7 +185,8 @@ func amParse(s string, bare bool) (string, int, bool) {
 // amColumn is one column of a table header; label is empty while only an
 // ambiguous word ("Amount", "Your Plan") names it.
 type amColumn struct {
-	label string
+	label      string
+	start, end int // byte columns, for layout-preserving headers
 }
 
 // amTables finds EOB tables on one page: a header line naming two or more
@@ -227,6 +229,12 @@ func amTables(page int, text string) []amHit {
 				}
 			}
 		}
+		// A layout-preserving header (columns apart by two or more spaces,
+		// possibly stacked over several lines) maps cells by position.
+		lay, layEnd, layOK := amLayoutHeader(lines, i)
+		if layOK && layEnd > j {
+			j = layEnd
+		}
 		var rows, totals []amHit
 		idle := 0
 		for ; j < len(lines) && idle <= 5; j++ {
@@ -243,19 +251,26 @@ func amTables(page int, text string) []amHit {
 				continue
 			}
 			idle = 0
-			if len(cells) != len(cols) {
-				continue
+			labels, ok := amAssign(cells, lay, layOK)
+			if !ok {
+				if len(cells) != len(cols) {
+					continue
+				}
+				labels = make([]string, len(cells))
+				for k := range cells {
+					labels[k] = cols[k].label
+				}
 			}
 			total := amTotalRe.MatchString(l)
 			for k, c := range cells {
-				if cols[k].label == "" {
+				if labels[k] == "" || labels[k] == amNotMoney {
 					continue
 				}
 				v, _, ok := amParse(l[c[0]:c[1]], true)
 				if !ok {
 					continue
 				}
-				h := amHit{page: page, pos: offs[j] + c[0], a: Amount{Label: cols[k].label, Value: v}, table: !total}
+				h := amHit{page: page, pos: offs[j] + c[0], a: Amount{Label: labels[k], Value: v}, table: !total}
 				if total {
 					totals = append(totals, h)
 				} else {
@@ -362,4 +377,186 @@ func amFindLabels(text string) [][]int {
 		start = end + 1
 	}
 	return out
+}
+
+// amLayoutCells splits a line at runs of two or more spaces (or a tab).
+func amLayoutCells(line string) []amColumn {
+	var out []amColumn
+	i := 0
+	for i < len(line) {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+		if i >= len(line) {
+			break
+		}
+		start := i
+		for i < len(line) {
+			if line[i] == '\t' || line[i] == ' ' && (i+1 >= len(line) || line[i+1] == ' ' || line[i+1] == '\t') {
+				break
+			}
+			i++
+		}
+		out = append(out, amColumn{label: line[start:i], start: start, end: i})
+	}
+	return out
+}
+
+// amLayoutHeader reads a header whose columns keep their positions (text
+// from a layout-preserving PDF reader), stacked over up to four lines around
+// line i: cells that overlap across lines form one column, whose words
+// together name it ("Amount / Provider / Charged" is billed). It returns the
+// columns and the index of the first line after the header.
+func amLayoutHeader(lines []string, i int) ([]amColumn, int, bool) {
+	if len(amLayoutCells(lines[i])) < 3 {
+		return nil, 0, false
+	}
+	isHead := func(l string) bool {
+		t := strings.TrimSpace(l)
+		return t != "" && !amMoneyRe.MatchString(l) && !strings.HasSuffix(t, ".") && len(amLayoutCells(l)) >= 1
+	}
+	b := i
+	if i > 0 && isHead(lines[i-1]) && len(amLayoutCells(lines[i-1])) >= 3 {
+		b = i - 1
+	}
+	e := i + 1
+	for e < len(lines) && e-b < 4 && isHead(lines[e]) {
+		e++
+	}
+	type col struct {
+		start, end int
+		words      []string
+	}
+	var cols []col
+	for _, l := range lines[b:e] {
+		for _, c := range amLayoutCells(l) {
+			best := -1
+			for k, cl := range cols {
+				if c.start <= cl.end && c.end >= cl.start {
+					best = k
+					break
+				}
+			}
+			if best < 0 {
+				cols = append(cols, col{start: c.start, end: c.end, words: []string{c.label}})
+				continue
+			}
+			cols[best].start = min(cols[best].start, c.start)
+			cols[best].end = max(cols[best].end, c.end)
+			cols[best].words = append(cols[best].words, c.label)
+		}
+	}
+	sort.Slice(cols, func(a, b int) bool { return cols[a].start < cols[b].start })
+	var out []amColumn
+	money := 0
+	for _, c := range cols {
+		label := ""
+		for _, m := range amLabelRe.FindAllStringSubmatchIndex(strings.Join(c.words, " "), -1) {
+			if k := amKind(m); k != "" {
+				label = k
+				break
+			}
+		}
+		if label != "" && label != amNotMoney {
+			money++
+		}
+		out = append(out, amColumn{label: label, start: c.start, end: c.end})
+	}
+	return out, e, money >= 2
+}
+
+// amAssign maps a row's money cells to layout columns by position: the
+// column the cell overlaps most, or the nearest one a few characters away.
+// It fails when there is no layout, a cell has no column or two cells
+// share one.
+func amAssign(cells [][]int, cols []amColumn, ok bool) ([]string, bool) {
+	if !ok {
+		return nil, false
+	}
+	used := map[int]bool{}
+	out := make([]string, len(cells))
+	for k, c := range cells {
+		best, bestOver, bestDist := -1, 0, 1<<30
+		for n, col := range cols {
+			over := min(c[1], col.end) - max(c[0], col.start)
+			dist := 0
+			if over <= 0 {
+				dist = max(col.start-c[1], c[0]-col.end)
+			}
+			if over > bestOver || over <= 0 && bestOver == 0 && dist < bestDist {
+				best, bestOver, bestDist = n, max(over, 0), dist
+			}
+		}
+		if best < 0 || bestOver == 0 && bestDist > 4 || used[best] {
+			return nil, false
+		}
+		used[best] = true
+		out[k] = cols[best].label
+	}
+	return out, true
+}
+
+// amWholeLabel returns the amount label a line consists of, or "".
+func amWholeLabel(line string) string {
+	t := strings.Trim(line, " \t:*")
+	m := amLabelRe.FindStringSubmatchIndex(t)
+	if m == nil || m[0] != 0 || m[1] != len(t) {
+		return ""
+	}
+	if k := amKind(m); k != amNotMoney {
+		return k
+	}
+	return ""
+}
+
+// amWholeValue returns the money value a line consists of.
+func amWholeValue(line string) (string, bool) {
+	t := strings.TrimSpace(line)
+	v, n, ok := amParse(t, false)
+	if !ok || n != len(t) {
+		return "", false
+	}
+	return v, true
+}
+
+// amBlocks reads amounts from text whose columns came out one after the
+// other: a label block paired with its value block ("Total charges:" ...
+// "$3,298.31"), and a table column printed as its header line followed by
+// one value per line ("Billed", "1,417.40", "828.03", ...).
+func amBlocks(page int, text string) []amHit {
+	var hits []amHit
+	for _, pr := range idBlockPairs(text) {
+		label := amWholeLabel(text[pr.labelStart:pr.labelEnd])
+		if label == "" {
+			continue
+		}
+		if v, ok := amWholeValue(text[pr.valueStart:pr.valueEnd]); ok {
+			hits = append(hits, amHit{page: page, pos: pr.valueStart, a: Amount{Label: label, Value: v}})
+		}
+	}
+	lines := strings.Split(text, "\n")
+	off := 0
+	for i := 0; i < len(lines); i++ {
+		start := off
+		off += len(lines[i]) + 1
+		label := amWholeLabel(lines[i])
+		if label == "" {
+			continue
+		}
+		var col []amHit
+		o := off
+		for j := i + 1; j < len(lines); j++ {
+			v, ok := amWholeValue(lines[j])
+			if !ok {
+				break
+			}
+			col = append(col, amHit{page: page, pos: o, a: Amount{Label: label, Value: v}, table: true})
+			o += len(lines[j]) + 1
+		}
+		if len(col) >= 2 {
+			hits = append(hits, col...)
+		}
+		_ = start
+	}
+	return hits
 }

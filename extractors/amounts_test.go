@@ -51,7 +51,18 @@ func TestFindAmounts(t *testing.T) {
 		{"rows when there is no total", []string{"Billed   Allowed   Paid\n100.00   80.00   64.00\n50.00   40.00   32.00"}, []string{"billed 100.00", "allowed 80.00", "paid 64.00", "billed 50.00", "allowed 40.00", "paid 32.00"}},
 		{"labelled amounts and rows", []string{"Total charges: $150.00", "Billed   Allowed   Paid\n100.00   80.00   64.00\n50.00   40.00   32.00"}, []string{"billed 150.00", "billed 100.00@2", "allowed 80.00@2", "paid 64.00@2", "billed 50.00@2", "allowed 40.00@2", "paid 32.00@2"}},
 		{"msn columns with a yes/no column", []string{"Service Approved? Charged Approved You May Be Billed See Notes\nEmergency department visit (99283) No $187.30 $0.00 $187.30 A"}, []string{"billed 187.30", "allowed 0.00", "patient_responsibility 187.30"}},
-		{"row with a different cell count is skipped", []string{"Billed   Allowed   Paid\n100.00   80.00\n"}, []string{}},
+		{"row with a different cell count is skipped", []string{"Billed Allowed Paid\n100.00 80.00\n"}, []string{}},
+		{"layout columns map cells by position", []string{"Billed    Allowed    Paid\n100.00               64.00\n"}, []string{"billed 100.00", "paid 64.00"}},
+		{"layout header stacked over three lines", []string{
+			"Service Provided & Billing Code        Service     Amount     Medicare-   Medicare   Maximum You   See\n" +
+				"                                       Approved?   Provider   Approved    Paid       May Be        Notes\n" +
+				"                                                   Charged    Amount                 Billed\n" +
+				"12/05/25 Echocardiography (93306)      Yes         $640.00    $206.00     $164.80    $41.20        A\n"},
+			[]string{"billed 640.00", "allowed 206.00", "paid 164.80", "patient_responsibility 41.20"}},
+
+		// Columns that came out one after the other.
+		{"label block and value block", []string{"Member ID:\nTotal charges:\n\nU8924188171\n$3,298.31\n"}, []string{"billed 3298.31"}},
+		{"table column as a block", []string{"Billed\n1,417.40\n828.03\n2,245.43\n\nPlan Paid\n0.00\n347.77\n347.77\n"}, []string{"billed 1417.40", "billed 828.03", "billed 2245.43", "paid 0.00", "paid 347.77"}},
 
 		// Distractors.
 		{"accumulators", []string{"Deductible$424.88 / $3,400\nOut-of-pocket Maximum$446.54 / $3,400\nDeductible: $200 of $1,500"}, []string{}},
@@ -61,6 +72,7 @@ func TestFindAmounts(t *testing.T) {
 		{"words that contain a label", []string{"Surcharges $5.00 unpaid $6.00"}, []string{}},
 
 		// Fixed bugs.
+		{"bug: Charged matched as charge+d and was dropped", []string{"Charged\n$450.44\n$591.47\n\nAmount charged: $12.00"}, []string{"billed 450.44", "billed 591.47", "billed 12.00"}},
 		{"bug: a legend sentence naming two amounts was taken for a header", []string{"Billed Allowed\n10.00 8.00\nCO-45: Charge exceeds fee schedule/maximum allowable.\nQuestions? Call 233.883.1574."}, []string{"billed 10.00", "allowed 8.00"}},
 		{"bug: a header's last label took the first cell of the row below", []string{"Provider chargedPlan paidNot covered\n$43.05$4.35$0.00"}, []string{"billed 43.05", "paid 4.35", "not_covered 0.00"}},
 	}

@@ -228,6 +228,26 @@ func cdNewPage(text string) *cdPage {
 		final := p.lastAlnum[line] < end
 		p.labels = append(p.labels, cdLabel{start: m[0], end: end, kind: kind, line: line, final: final})
 	}
+	// Two-column forms whose labels and values came out as blocks: a code
+	// label's value line gets the label's context.
+	var block []cdLabel
+	for _, pr := range idBlockPairs(text) {
+		var kind cdCtx
+		n := 0
+		for _, l := range p.labels {
+			if l.start >= pr.labelStart && l.end <= pr.labelEnd {
+				kind = l.kind
+				n++
+			}
+		}
+		if n == 1 {
+			block = append(block, cdLabel{start: pr.valueStart, end: pr.valueStart, kind: kind, line: p.lineOf(pr.valueStart)})
+		}
+	}
+	if len(block) > 0 {
+		p.labels = append(p.labels, block...)
+		sort.SliceStable(p.labels, func(i, j int) bool { return p.labels[i].end < p.labels[j].end })
+	}
 	// A label ending its line reaches into the next line ("(CPT" / "77067)"),
 	// unless it is the last column of a table header: then it shares its
 	// line with other labels and does not stand at the line's start.

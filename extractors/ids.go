@@ -2,6 +2,7 @@ package extractors
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -36,39 +37,74 @@ func FindIdentifiers(pages []string) (claims, members []string) {
 	claims, members = []string{}, []string{}
 	seenC, seenM := map[string]bool{}, map[string]bool{}
 	for _, text := range pages {
+		type hit struct {
+			pos   int
+			claim bool
+			v     string
+		}
+		var hits []hit
 		for _, m := range idLabelRe.FindAllStringSubmatchIndex(text, -1) {
-			end := m[1]
-			if end < len(text) && cdIsLetter(text[end]) && cdIsLetter(text[end-1]) {
-				continue // a longer word: "ICNA", "Members"
-			}
-			isClaim := m[2] >= 0
-			if isClaim && idAuthBeforeRe.MatchString(text[max(0, m[2]-20):m[2]]) {
-				continue // "Authorization/Reference #" is a prior-authorization number
-			}
-			if !isClaim {
-				ls := strings.ToLower(text[m[4]:m[5]])
-				if len(ls) > 1 && strings.IndexByte("il1|", ls[0]) >= 0 && ls[1] == 'd' {
-					if pm := idPrevRe.FindStringSubmatch(text[max(0, m[4]-30):m[4]]); pm != nil && idNotMemberBefore[strings.ToLower(pm[1])] {
-						continue
-					}
-				}
-			}
-			v, ok := idValueAfter(text, end)
+			claim, ok := idLabelKind(text, m)
 			if !ok {
 				continue
 			}
-			if isClaim {
-				if !seenC[v] {
-					seenC[v] = true
-					claims = append(claims, v)
+			if v, ok := idValueAfter(text, m[1]); ok {
+				hits = append(hits, hit{m[1], claim, v})
+			}
+		}
+		// Two-column forms whose labels and values came out as blocks.
+		for _, pr := range idBlockPairs(text) {
+			label := text[pr.labelStart:pr.labelEnd]
+			ms := idLabelRe.FindAllStringSubmatchIndex(label, -1)
+			if ms == nil || strings.Trim(idLabelRe.ReplaceAllString(label, ""), " \t:#()") != "" {
+				continue // "Internal Control Number (ICN):" is all label
+			}
+			m := ms[0]
+			claim, ok := idLabelKind(label, m)
+			if !ok {
+				continue
+			}
+			value := text[pr.valueStart:pr.valueEnd]
+			if v, ok := idValueAfter(value, 0); ok && strings.TrimSpace(value) == v {
+				hits = append(hits, hit{pr.valueStart, claim, v})
+			}
+		}
+		sort.SliceStable(hits, func(i, j int) bool { return hits[i].pos < hits[j].pos })
+		for _, h := range hits {
+			if h.claim {
+				if !seenC[h.v] {
+					seenC[h.v] = true
+					claims = append(claims, h.v)
 				}
-			} else if !seenM[v] {
-				seenM[v] = true
-				members = append(members, v)
+			} else if !seenM[h.v] {
+				seenM[h.v] = true
+				members = append(members, h.v)
 			}
 		}
 	}
 	return claims, members
+}
+
+// idLabelKind decides what an idLabelRe match m in text labels: a claim
+// number (claim true) or a member id; ok is false when it labels neither.
+func idLabelKind(text string, m []int) (claim, ok bool) {
+	end := m[1]
+	if end < len(text) && cdIsLetter(text[end]) && cdIsLetter(text[end-1]) {
+		return false, false // a longer word: "ICNA", "Members"
+	}
+	if m[2] >= 0 {
+		if idAuthBeforeRe.MatchString(text[max(0, m[2]-20):m[2]]) {
+			return false, false // "Authorization/Reference #" is a prior-authorization number
+		}
+		return true, true
+	}
+	ls := strings.ToLower(text[m[4]:m[5]])
+	if len(ls) > 1 && strings.IndexByte("il1|", ls[0]) >= 0 && ls[1] == 'd' {
+		if pm := idPrevRe.FindStringSubmatch(text[max(0, m[4]-30):m[4]]); pm != nil && idNotMemberBefore[strings.ToLower(pm[1])] {
+			return false, false
+		}
+	}
+	return false, true
 }
 
 // idValueAfter reads the identifier that follows a label ending at end: on

@@ -36,6 +36,10 @@ func TestFindIdentifiers(t *testing.T) {
 		{"label word following", []string{"Claim Number Date of Service Amount"}, nil, nil},
 		{"longer word is no label", []string{"ICNA 12345678"}, nil, nil},
 
+		{"two-column form read as blocks", []string{"Member name:\nMember ID:\nClaim number\nDate of Birth:\n\nPriya Chen\nU8924188171\n5057402007458\n06-14-1966\n"}, []string{"5057402007458"}, []string{"U8924188171"}},
+		{"block label with its abbreviation", []string{"Beneficiary:\nInternal Control Number (ICN):\n\nPat Doe\n9731225262313\n"}, []string{"9731225262313"}, nil},
+		{"blocks of different sizes are not paired", []string{"Member ID:\nClaim number\n\nU8924188171\n"}, nil, nil},
+
 		// Fixed bugs.
 		{"bug: OCR split ids with a space", []string{"Member ID: U89241 88171\nCLAIM# 95282091 141359\nClaim #: A12345 2024 was"}, []string{"95282091141359", "A12345"}, []string{"U8924188171"}},
 		{"bug: a prior-authorization number was taken for a claim", []string{"Authorization/Reference #: PA584656557\nAuth Reference # PA11122233"}, nil, nil},
