@@ -191,8 +191,30 @@ func extractFile(ctx context.Context, path string, lim acquire.Limits, rec acqui
 		log.Debug("extract failed", "doc", shortSum(res.SHA256), "stage", "text", "err", errorClass(err))
 		return res
 	}
-	out := pipeline.ResultFromText(path, res.SHA256, tr)
-	return out
+	return resultFromText(path, res.SHA256, tr, log)
+}
+
+// resultFromText is pipeline.ResultFromText (the code the pipeline runs),
+// except that a panic in the extractors costs the findings, not the text.
+func resultFromText(path, sha string, tr *acquire.Result, log *slog.Logger) (res extractors.Result) {
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("extractors panicked", "doc", shortSum(sha), "stage", "extract")
+			res = extractors.NewResult()
+			res.File, res.SHA256, res.MediaType, res.Pages = path, sha, tr.MediaType, len(tr.Pages)
+			texts := make([]string, len(tr.Pages))
+			for i, p := range tr.Pages {
+				texts[i] = p.Text
+				if p.OCR {
+					res.OCRPages = append(res.OCRPages, p.Number)
+					res.OCRConfidence = append(res.OCRConfidence, extractors.PageConfidence{Page: p.Number, Confidence: p.Confidence})
+				}
+			}
+			res.Text = strings.Join(texts, "\f")
+			res.Warnings = append(append(res.Warnings, tr.Warnings...), fmt.Sprintf("findings unavailable: extractor failure: %v", r))
+		}
+	}()
+	return pipeline.ResultFromText(path, sha, tr)
 }
 
 // readLimited reads a regular file of at most max bytes.

@@ -150,6 +150,10 @@ type Recognizer interface {
 
 var _ Recognizer = (*ocr.Pool)(nil)
 
+// safetyFactor times Limits.PageTimeout bounds one Recognize call,
+// queueing included.
+const safetyFactor = 4
+
 // pageParallelism bounds the pages of one document in flight at once
 // (each holds a page image in memory); the Recognizer bounds OCR itself.
 const pageParallelism = 4
@@ -213,12 +217,15 @@ func ocrPage(ctx context.Context, d *Document, n int, lim Limits, rec Recognizer
 	if err != nil {
 		return pt, fmt.Sprintf("page %d: %v", n, err)
 	}
-	pctx, cancel := context.WithTimeout(ctx, lim.PageTimeout)
+	// ocr.Pool enforces the page limit itself, from the moment a worker
+	// takes the page; time spent queued for a worker must not count. This
+	// deadline is only a safety net for recognizers that have no limit.
+	pctx, cancel := context.WithTimeout(ctx, safetyFactor*lim.PageTimeout)
 	defer cancel()
 	t, err := rec.Recognize(pctx, img)
 	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("%w (limit %s)", ocr.ErrTimeout, lim.PageTimeout)
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			err = fmt.Errorf("%w (waited %s)", ocr.ErrTimeout, safetyFactor*lim.PageTimeout)
 		}
 		return pt, fmt.Sprintf("page %d: OCR failed: %v", n, err)
 	}
