@@ -62,9 +62,10 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	}
 	defer release()
 
+	// Phase 1 ranks and facets without term locations: collecting them
+	// for every matching document costs more than the search itself.
 	sreq := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
-	sreq.Fields = []string{fMeta, fText}
-	sreq.IncludeLocations = true
+	sreq.Fields = []string{fMeta}
 	switch req.Sort {
 	case "", "relevance":
 		sreq.SortBy([]string{"-_score", "-" + fDate, "_id"})
@@ -97,6 +98,9 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 			return nil, err
 		}
 		out.Hits = append(out.Hits, hit)
+	}
+	if err := addSnippets(ctx, b, req.Query, out.Hits); err != nil {
+		return nil, err
 	}
 	if req.Facets {
 		out.Facets = map[string][]Facet{}
@@ -345,7 +349,41 @@ func toHit(h *search.DocumentMatch, want map[string]bool) (Hit, error) {
 	case len(all) > 0:
 		hit.Codes = all
 	}
-	if text, _ := h.Fields[fText].(string); text != "" {
+	return hit, nil
+}
+
+// addSnippets is phase 2: the query string runs again over just the
+// page of hits, with term locations and stored text, and each hit gets
+// snippets of its matched words with their pages.
+func addSnippets(ctx context.Context, b bleve.Index, qs string, hits []Hit) error {
+	if strings.TrimSpace(qs) == "" || len(hits) == 0 {
+		return nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	q := bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), bleve.NewQueryStringQuery(qs))
+	sreq := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
+	sreq.Fields = []string{fText}
+	sreq.IncludeLocations = true
+	res, err := b.SearchInContext(ctx, sreq)
+	if err != nil {
+		return fmt.Errorf("search snippets: %w", err)
+	}
+	byID := make(map[string]*search.DocumentMatch, len(res.Hits))
+	for _, h := range res.Hits {
+		byID[h.ID] = h
+	}
+	for i := range hits {
+		h := byID[hits[i].ID]
+		if h == nil {
+			continue
+		}
+		text, _ := h.Fields[fText].(string)
+		if text == "" {
+			continue
+		}
 		var spans []span
 		for _, locs := range h.Locations[fText] {
 			for _, l := range locs {
@@ -353,10 +391,10 @@ func toHit(h *search.DocumentMatch, want map[string]bool) (Hit, error) {
 			}
 		}
 		if sn := snippets(text, spans, maxSnippets); sn != nil {
-			hit.Snippets = sn
+			hits[i].Snippets = sn
 		}
 	}
-	return hit, nil
+	return nil
 }
 
 func facetTerms(f *search.FacetResult) []Facet {
