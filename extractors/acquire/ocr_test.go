@@ -21,6 +21,7 @@ func TestTextWithOCR(t *testing.T) {
 	}{
 		{"scan-g4.pdf", TypePDF, [][]string{page1}},
 		{"scan-rotate90.pdf", TypePDF, [][]string{page1}},
+		{"scan-jpx.pdf", TypePDF, [][]string{page1}},
 		{"fax-g4.tif", TypeTIFF, [][]string{page1, page2}},
 		{"multi.tif", TypeTIFF, [][]string{page1, page2}},
 		{"page.jpg", TypeJPEG, [][]string{page1}},

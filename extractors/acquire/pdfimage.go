@@ -384,6 +384,10 @@ func placeImage(g *image.Gray, m [6]float64) (out *image.Gray, dpiX, dpiY float6
 	return nil, 0, 0, false
 }
 
+// rasterizerName is the poppler renderer run for pages we cannot decode
+// ourselves; empty disables rendering (the fuzz target does, to stay fast).
+var rasterizerName = "pdftoppm"
+
 // errNoRasterizer: pdftoppm is not installed.
 var errNoRasterizer = errors.New("pdftoppm not found")
 
@@ -395,7 +399,10 @@ const rasterTimeout = 60 * time.Second
 // process with a timeout: poppler decodes what we cannot (JBIG2, inline
 // images, vector-drawn text, images inside forms) and applies /Rotate.
 func rasterizePDFPage(data []byte, n int, info pdfPageInfo, lim Limits) ([]byte, error) {
-	exe, err := exec.LookPath("pdftoppm")
+	if rasterizerName == "" {
+		return nil, errNoRasterizer
+	}
+	exe, err := exec.LookPath(rasterizerName)
 	if err != nil {
 		return nil, errNoRasterizer
 	}

@@ -65,7 +65,12 @@ func ServeWorker(ctx context.Context, in io.Reader, out io.Writer, languages str
 // this one gives words, confidences and block/paragraph/line numbers at once.
 func recognize(client *gosseract.Client, img []byte) response {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(img))
-	if err != nil {
+	switch {
+	case err != nil && isJPEG2000(img):
+		// No Go decoder: Leptonica reads it; the sender checked the
+		// dimensions (a PDF's /Width and /Height).
+		cfg = image.Config{Width: 1, Height: 1}
+	case err != nil:
 		return response{Error: "decode image header: " + err.Error(), BadImage: true}
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
@@ -129,4 +134,9 @@ func assemble(words []word) Text {
 		out.Confidence = sum / float64(counted)
 	}
 	return out
+}
+
+// isJPEG2000 recognises a JP2 file or a raw JPEG 2000 codestream.
+func isJPEG2000(b []byte) bool {
+	return bytes.HasPrefix(b, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")) || bytes.HasPrefix(b, []byte("\xff\x4f\xff\x51"))
 }

@@ -32,6 +32,9 @@ img2pdf -o scan-jpeg.pdf page.jpg
 $C "$T/a.png" -threshold 50% -compress Group4 "$T/a-g4.tif"
 img2pdf -o scan-g4.pdf "$T/a-g4.tif"
 img2pdf -o scan-flate.pdf page.png
+# JPEG 2000 -> JPXDecode, passed to Tesseract as it is.
+$C page.png "$T/a.jp2"
+img2pdf -o scan-jpx.pdf "$T/a.jp2"
 # Rotated: the image is stored turned a quarter left, and /Rotate 90 turns
 # the page back upright when shown.
 $C page.jpg -rotate -90 "$T/r.jpg"
