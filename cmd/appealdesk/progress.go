@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/appealdesk/appealdesk/extractors"
@@ -14,11 +15,13 @@ import (
 // run over several files goes on, when stderr is a terminal. It names no
 // files: file names may carry patients' names.
 type progress struct {
+	mu      sync.Mutex
 	w       io.Writer
 	total   int
 	n, fail int
 	start   time.Time
 	on      bool
+	stop    chan struct{}
 }
 
 func newProgress(w io.Writer, total int) *progress {
@@ -27,12 +30,34 @@ func newProgress(w io.Writer, total int) *progress {
 		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
 			p.on = true
 			p.draw()
+			p.stop = make(chan struct{})
+			go p.tick()
 		}
 	}
 	return p
 }
 
+// tick redraws every second, so a long file still shows time passing.
+func (p *progress) tick() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+			p.mu.Lock()
+			if p.on {
+				p.draw()
+			}
+			p.mu.Unlock()
+		}
+	}
+}
+
 func (p *progress) done(failed bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.n++
 	if failed {
 		p.fail++
@@ -47,9 +72,12 @@ func (p *progress) draw() {
 }
 
 func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.on {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		p.on = false
+		close(p.stop)
 	}
 }
 
