@@ -48,7 +48,6 @@ var (
 	amValueRe = regexp.MustCompile(`^(\$\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{2})?`)
 	// amMoneyRe finds table cells: a dollar sign or two decimals.
 	amMoneyRe = regexp.MustCompile(`\$\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?|(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}`)
-	amTotalRe = regexp.MustCompile(`(?i)\btotals?\b`)
 	// amAccumRe follows an accumulator's value: "$446.54 / $3,400", "$200 of $1,500".
 	amAccumRe = regexp.MustCompile(`^\s*(?:/|of\b|out\s+of\b)\s*\$?\d`)
 )
@@ -57,15 +56,15 @@ var (
 type amHit struct {
 	page, pos int
 	a         Amount
-	table     bool // from a table row that is not a total row
 }
 
 // FindAmounts finds labelled money amounts: a label followed by its value
 // ("Amount billed: $1,250.00", "Plan paid$25.59", "You owe $40"), and EOB
 // tables, where a header row names the columns and each row's amounts map to
-// them in order. A table's Total row is preferred to its service lines, and
-// service lines are used for a label only when nothing else gives it. Values
-// are decimal strings with two places; each (label, value) appears once.
+// them (in order, or by position when the text keeps the layout); every
+// service line and the Total row are reported. Accumulators ("$446.54 /
+// $3,400") are not claim amounts. Values are decimal strings with two
+// places; each (label, value) appears once, at its first page.
 func FindAmounts(pages []string) []Amount {
 	var hits []amHit
 	for pi, text := range pages {
@@ -235,7 +234,6 @@ func amTables(page int, text string) []amHit {
 		if layOK && layEnd > j {
 			j = layEnd
 		}
-		var rows, totals []amHit
 		idle := 0
 		for ; j < len(lines) && idle <= 5; j++ {
 			l := lines[j]
@@ -261,25 +259,15 @@ func amTables(page int, text string) []amHit {
 					labels[k] = cols[k].label
 				}
 			}
-			total := amTotalRe.MatchString(l)
 			for k, c := range cells {
 				if labels[k] == "" || labels[k] == amNotMoney {
 					continue
 				}
-				v, _, ok := amParse(l[c[0]:c[1]], true)
-				if !ok {
-					continue
-				}
-				h := amHit{page: page, pos: offs[j] + c[0], a: Amount{Label: labels[k], Value: v}, table: !total}
-				if total {
-					totals = append(totals, h)
-				} else {
-					rows = append(rows, h)
+				if v, _, ok := amParse(l[c[0]:c[1]], true); ok {
+					hits = append(hits, amHit{page: page, pos: offs[j] + c[0], a: Amount{Label: labels[k], Value: v}})
 				}
 			}
 		}
-		hits = append(hits, rows...)
-		hits = append(hits, totals...)
 		i = j - 1
 	}
 	return hits
@@ -537,7 +525,6 @@ func amBlocks(page int, text string) []amHit {
 	lines := strings.Split(text, "\n")
 	off := 0
 	for i := 0; i < len(lines); i++ {
-		start := off
 		off += len(lines[i]) + 1
 		label := amWholeLabel(lines[i])
 		if label == "" {
@@ -550,13 +537,12 @@ func amBlocks(page int, text string) []amHit {
 			if !ok {
 				break
 			}
-			col = append(col, amHit{page: page, pos: o, a: Amount{Label: label, Value: v}, table: true})
+			col = append(col, amHit{page: page, pos: o, a: Amount{Label: label, Value: v}})
 			o += len(lines[j]) + 1
 		}
 		if len(col) >= 2 {
 			hits = append(hits, col...)
 		}
-		_ = start
 	}
 	return hits
 }

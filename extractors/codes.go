@@ -11,23 +11,25 @@ package extractors
 // HCPCS code with a drug or supply letter, a ten-digit number that passes the
 // NPI check digit). Everything else needs context, and the nearest label
 // before the token decides: "Diagnosis", "Dx" or "ICD" make an undotted code a
-// diagnosis (Z206 becomes Z20.6); "CPT", "HCPCS", "Procedure" or "Service/Item"
-// make five digits a CPT code and a letter with four digits a HCPCS code;
-// "CARC", "Reason code" or "Denial code" make a bare number a CARC; "Remark"
-// or a CARC on the same line make M/N numbers remark codes; "ICD-10-PCS" makes
-// seven characters a PCS code; identifier labels (claim, member, group,
-// phone, P.O. Box, ZIP) make the next value no code at all. A label governs
-// the rest of its line up to the next label or the end of the sentence, and
-// the next line when the label ends its line (so "Diagnosis" / "code: Z206"
-// across a line break still counts). Without a label, a table header with a
-// code column, or a service line (a date of service and a charge on the same
-// line, as in EOB rows), supplies procedure context. A code confirmed by
-// context anywhere in the document is accepted wherever else the same token
-// appears bare. Five-digit numbers are never codes when they sit next to a
-// dollar sign, a decimal part, a hyphen or a slash joined to more digits
-// (ZIP+4, phone, CMS-20027), after a state name or "Box"/"Suite", or before a
-// street name. OCR confusions (O/0, I/l/1, S/5, B/8) are repaired only when
-// the token is in context and the repaired form then validates.
+// diagnosis (Z206 becomes Z20.6); "CPT", "HCPCS", "Procedure" or
+// "Service/Item" make five digits a CPT code and a letter with four digits a
+// HCPCS code; "CARC", "Reason code" or "Denial code" make a bare number a
+// CARC; "Remark" or a CARC on the same line make M/N numbers remark codes;
+// "ICD-10-PCS" makes seven characters a PCS code; identifier labels (claim,
+// member, group, phone, P.O. Box, ZIP) make the next value no code at all. A
+// label governs the rest of its line up to the next label or the end of the
+// sentence, and the next line when the label ends its line (so "Diagnosis" /
+// "code: Z206" across a line break still counts). Without a label, a table
+// header with a code column, or a service line (a date of service and a charge
+// on the same line, as in EOB rows), supplies procedure context. A code
+// confirmed by context anywhere in the document is accepted wherever else the
+// same token appears bare. When a two-column form comes out as a block of
+// labels and then a block of values, each value line takes its label's
+// context. Five-digit numbers are never codes when they sit next to a dollar
+// sign, a decimal part, a hyphen or a slash joined to more digits (ZIP+4,
+// phone, CMS-20027), after a state name or "Box"/"Suite", or before a street
+// name. OCR confusions (O/0, I/l/1, S/5, B/8) are repaired only when the token
+// is in context and the repaired form then validates.
 
 import (
 	"regexp"
