@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -174,15 +175,39 @@ func TestExtractDeterministic(t *testing.T) {
 	}
 }
 
-// TestExtractHugeInput guards against runaway time on large OCR output.
-func TestExtractHugeInput(t *testing.T) {
-	t.Parallel()
-	page := strings.Repeat("Date of service 01/02/2026 within 60 days appeal 1-800-555-0101 $12.00 CO-50 ", 2000)
-	start := time.Now()
-	Extract([]string{page, page})
-	if d := time.Since(start); d > 30*time.Second {
-		t.Errorf("Extract on %d bytes took %v", 2*len(page), d)
+// cpuTime is the process's CPU time: unlike the wall clock it does not grow
+// when other processes load the machine. (This test is not parallel, so the
+// package's other tests are paused while it runs.)
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
 	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestExtractLinear guards against super-linear time on large OCR output:
+// four times the text must cost well under sixteen times the CPU time.
+func TestExtractLinear(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing test")
+	}
+	const unit = "Date of service 01/02/2026 within 60 days appeal 1-800-555-0101 $12.00 CO-50 denied\n"
+	cost := func(reps int) time.Duration {
+		page := strings.Repeat(unit, reps)
+		best := time.Duration(1 << 62)
+		for i := 0; i < 2; i++ {
+			start := cpuTime()
+			Extract([]string{page})
+			best = min(best, cpuTime()-start)
+		}
+		return best
+	}
+	small, large := cost(100), cost(400)
+	if large > 10*small+50*time.Millisecond {
+		t.Errorf("4x the text took %v vs %v: not linear", large, small)
+	}
+	t.Logf("%d bytes: %v; %d bytes: %v", 100*len(unit), small, 400*len(unit), large)
 }
 
 func fuzzSeeds() []string {
