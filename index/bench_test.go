@@ -36,6 +36,7 @@ coordination of benefits timely filing duplicate claim eligibility terminated co
 	carc := []string{"50", "197", "96", "16", "29", "18", "4", "45"}
 	groups := []string{"CO", "PR", "OA"}
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(lexicon)-1))
 	out := make([]extractors.Record, n)
 	for i := range out {
 		r := extractors.NewResult()
@@ -45,7 +46,14 @@ coordination of benefits timely filing duplicate claim eligibility terminated co
 				b.WriteByte('\f')
 			}
 			for w := 0; w < 160; w++ {
-				b.WriteString(words[rng.Intn(len(words))])
+				// A third domain words, the rest from a Zipf-distributed
+				// 20,000-word lexicon, so queries are selective as in a
+				// real corpus rather than matching every document.
+				if rng.Intn(3) == 0 {
+					b.WriteString(words[rng.Intn(len(words))])
+				} else {
+					b.WriteString(lexicon[zipf.Uint64()])
+				}
 				if w%14 == 13 {
 					b.WriteString(".\n")
 				} else {
@@ -76,6 +84,26 @@ coordination of benefits timely filing duplicate claim eligibility terminated co
 	}
 	return out
 }
+
+// lexicon is 20,000 pronounceable pseudo-words.
+var lexicon = func() []string {
+	cons, vow := "bcdfghjklmnprstvz", "aeiou"
+	rng := rand.New(rand.NewSource(42))
+	seen := map[string]bool{}
+	var out []string
+	for len(out) < 20000 {
+		var b strings.Builder
+		for s := 0; s < 2+rng.Intn(3); s++ {
+			b.WriteByte(cons[rng.Intn(len(cons))])
+			b.WriteByte(vow[rng.Intn(len(vow))])
+		}
+		if w := b.String(); !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}()
 
 // BenchmarkIndex measures indexing throughput (docs/s) into a fresh index.
 func BenchmarkIndex(b *testing.B) {

@@ -153,3 +153,23 @@ func TestCaseForIdentifiers(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadAllPages checks paging past the page size (search_after).
+func TestLoadAllPages(t *testing.T) {
+	x := openTest(t)
+	defer func(p int) { loadPage = p }(loadPage)
+	for _, page := range []int{1, 2, 5, 6, 7} {
+		loadPage = page
+		got, err := x.loadAll(context.Background(), bleveMatchAll())
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, r := range got {
+			seen[r.ID] = true
+		}
+		if len(got) != 6 || len(seen) != 6 {
+			t.Fatalf("page %d: loaded %d records (%d distinct), want 6", page, len(got), len(seen))
+		}
+	}
+}

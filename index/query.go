@@ -26,6 +26,10 @@ var closedByAppeal = map[string]bool{
 	"reconsideration":  true,
 }
 
+// loadPage is how many records loadAll fetches per request (a variable so
+// tests can page through a handful).
+var loadPage = 5000
+
 // loadAll returns the stored records (without text) of every document
 // matching q, in index order.
 func (x *Index) loadAll(ctx context.Context, q query.Query) ([]extractors.Record, error) {
@@ -34,12 +38,18 @@ func (x *Index) loadAll(ctx context.Context, q query.Query) ([]extractors.Record
 		return nil, err
 	}
 	defer release()
-	const page = 5000
+	page := loadPage
 	var out []extractors.Record
-	for from := 0; ; from += page {
-		req := bleve.NewSearchRequestOptions(q, page, from, false)
+	var after []string
+	for {
+		// search_after on _id pages in constant work per page; from/size
+		// would re-collect every earlier page.
+		req := bleve.NewSearchRequestOptions(q, page, 0, false)
 		req.Fields = []string{fMeta}
 		req.SortBy([]string{"_id"})
+		if after != nil {
+			req.SetSearchAfter(after)
+		}
 		res, err := b.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("load records: %w", err)
@@ -55,6 +65,7 @@ func (x *Index) loadAll(ctx context.Context, q query.Query) ([]extractors.Record
 		if len(res.Hits) < page {
 			return out, nil
 		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
 }
 
@@ -453,3 +464,5 @@ func isHex(s string) bool {
 	}
 	return s != ""
 }
+
+func bleveMatchAll() query.Query { return bleve.NewMatchAllQuery() }

@@ -66,11 +66,18 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	// for every matching document costs more than the search itself.
 	sreq := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
 	sreq.Fields = []string{fMeta}
+	// Sort keys beyond the score make every hit read doc values (and _id
+	// a stored-id lookup), so relevance sorts by score alone; without a
+	// query string every score is equal and date order is the useful one.
 	switch req.Sort {
 	case "", "relevance":
-		sreq.SortBy([]string{"-_score", "-" + fDate, "_id"})
+		if strings.TrimSpace(req.Query) == "" {
+			sreq.SortBy([]string{"-" + fDate})
+		} else {
+			sreq.SortBy([]string{"-_score"})
+		}
 	case "date":
-		sreq.SortBy([]string{"-" + fDate, "-_score", "_id"})
+		sreq.SortBy([]string{"-" + fDate})
 	default:
 		return nil, fmt.Errorf("%w: --sort must be relevance or date, not %q", ErrBadQuery, req.Sort)
 	}
