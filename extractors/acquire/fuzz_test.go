@@ -12,7 +12,7 @@ import (
 // FuzzOpen feeds arbitrary bytes to Open and to PageImage of the first
 // pages: neither may panic, hang or allocate without bound.
 func FuzzOpen(f *testing.F) {
-	for _, name := range []string{"text-tj.pdf", "text-gs.pdf", "scan-g4.pdf", "scan-flate.pdf", "fax-g4.tif", "page.png"} {
+	for _, name := range []string{"text-tj.pdf", "text-gs.pdf", "scan-g4.pdf", "scan-flate.pdf", "fax-g4.tif", "page.png", "page.jpg"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -119,5 +119,56 @@ func FuzzNesting(f *testing.F) {
 		}
 		_ = nestingOK(b, max)
 		_ = paints(b)
+	})
+}
+
+// FuzzSamples drives the raw-sample decoder (predictors, bit depths,
+// colour models, Indexed lookups) with arbitrary data and parameters.
+func FuzzSamples(f *testing.F) {
+	f.Add([]byte{2, 1, 2, 3, 0, 4, 5, 6}, 3, 8, 1, 15, false, 0)
+	f.Add([]byte{0xff, 0x00, 0xaa}, 8, 1, 1, 0, true, 1)
+	f.Add([]byte{1, 2, 3, 4, 5, 6, 7, 8, 9}, 2, 4, 3, 2, false, 2)
+	f.Fuzz(func(t *testing.T, data []byte, w, bpc, ncomp, pred int, invert bool, model int) {
+		if w < 1 || w > 64 || ncomp < 1 || ncomp > 4 {
+			return
+		}
+		s := &sampleFormat{w: w, h: 1 + len(data)/max(1, w), bpc: bpc, ncomp: ncomp, model: ((model % 5) + 5) % 5}
+		switch bpc {
+		case 1, 2, 4, 8, 16:
+		default:
+			return
+		}
+		if model%7 == 6 { // Indexed over RGB with a short table
+			s.indexed, s.ncomp, s.baseN, s.hival, s.lookup, s.model = true, 1, 3, 255, data, csRGB
+		}
+		s.decode = make([]float64, 2*s.ncomp)
+		for i := 0; i < s.ncomp; i++ {
+			s.decode[2*i], s.decode[2*i+1] = 0, 1
+			if invert {
+				s.decode[2*i], s.decode[2*i+1] = 1, 0
+			}
+		}
+		b, err := unpredictParams(bytes.Clone(data), pred, int64(s.ncomp), int64(bpc), int64(w), s)
+		if err != nil {
+			return
+		}
+		g := s.toGray(b)
+		if g.Rect.Dx() != w {
+			t.Fatalf("width %d", g.Rect.Dx())
+		}
+	})
+}
+
+// FuzzImageDPI checks the PNG pHYs and JPEG JFIF readers.
+func FuzzImageDPI(f *testing.F) {
+	f.Add(tinyPNG(10, 10))
+	f.Add([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x01\x01\x2c\x01\x2c\x00\x00\xff\xda"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, fn := range []func([]byte) (float64, float64){pngDPI, jpegDPI} {
+			x, y := fn(b)
+			if (x == 0) != (y == 0) || x < 0 || x > 5000 || y > 5000 {
+				t.Fatalf("dpi %v x %v", x, y)
+			}
+		}
 	})
 }

@@ -143,7 +143,7 @@ func (s *sampleFormat) toGray(b []byte) *image.Gray {
 	}
 	rb := s.rowBytes()
 	maxv := float64(int(1)<<s.bpc - 1)
-	comps := make([]float64, max(s.ncomp, s.baseN))
+	comps := make([]float64, max(s.ncomp, s.baseN, 4)) // every model reads at most 4
 	for y := 0; y < s.h; y++ {
 		if (y+1)*rb > len(b) {
 			break
@@ -212,9 +212,6 @@ func readBits(b []byte, off, n int) uint32 {
 // filters).
 func unpredict(b []byte, parm pdf.Value, s *sampleFormat) ([]byte, error) {
 	pred := parm.Key("Predictor").Int64()
-	if pred <= 1 {
-		return b, nil
-	}
 	colors, bpc, cols := int64(s.ncomp), int64(s.bpc), int64(s.w)
 	if v := parm.Key("Colors"); !v.IsNull() {
 		colors = v.Int64()
@@ -224,6 +221,14 @@ func unpredict(b []byte, parm pdf.Value, s *sampleFormat) ([]byte, error) {
 	}
 	if v := parm.Key("Columns"); !v.IsNull() {
 		cols = v.Int64()
+	}
+	return unpredictParams(b, int(pred), colors, bpc, cols, s)
+}
+
+// unpredictParams is unpredict with the parameters read.
+func unpredictParams(b []byte, pred int, colors, bpc, cols int64, s *sampleFormat) ([]byte, error) {
+	if pred <= 1 {
+		return b, nil
 	}
 	if colors < 1 || colors > 32 || bpc < 1 || bpc > 16 || cols < 1 || cols > 1<<20 {
 		return nil, errors.New("bad predictor parameters")
