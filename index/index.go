@@ -100,9 +100,16 @@ func openOrCreate(dir string) (bleve.Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		b.Close()
-		return nil, fmt.Errorf("create index: %w", err)
+	// Bleve writes its segments 0600 but index_meta.json with the umask.
+	for _, p := range []string{dir, filepath.Join(dir, "index_meta.json")} {
+		mode := os.FileMode(0o600)
+		if p == dir {
+			mode = 0o700
+		}
+		if err := os.Chmod(p, mode); err != nil && !errors.Is(err, os.ErrNotExist) {
+			b.Close()
+			return nil, fmt.Errorf("create index: %w", err)
+		}
 	}
 	return b, nil
 }

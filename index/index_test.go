@@ -40,6 +40,23 @@ func TestOpenModesAndLock(t *testing.T) {
 	if st.Mode().Perm() != 0o700 {
 		t.Errorf("index dir mode %v, want 0700", st.Mode().Perm())
 	}
+	if err := x.Upsert(testRecords()...); err != nil {
+		t.Fatal(err)
+	}
+	if err := filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if want := os.FileMode(0o600); !fi.IsDir() && fi.Mode().Perm()&^want != 0 {
+			t.Errorf("%s mode %v, want 0600", p, fi.Mode().Perm())
+		}
+		if fi.IsDir() && fi.Mode().Perm() != 0o700 {
+			t.Errorf("%s mode %v, want 0700", p, fi.Mode().Perm())
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	if _, err := Open(dir); !errors.Is(err, ErrBusy) {
 		t.Fatalf("second Open: %v, want ErrBusy", err)
