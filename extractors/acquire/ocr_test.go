@@ -24,6 +24,7 @@ func TestTextWithOCR(t *testing.T) {
 		{"scan-jpx.pdf", TypePDF, [][]string{page1}},
 		{"fax-g4.tif", TypeTIFF, [][]string{page1, page2}},
 		{"multi.tif", TypeTIFF, [][]string{page1, page2}},
+		{"jpeg.tif", TypeTIFF, [][]string{page1, page2}},
 		{"page.jpg", TypeJPEG, [][]string{page1}},
 	}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package acquire
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -86,6 +87,14 @@ func (d *Document) rasterImage(n int) ([]byte, error) {
 		img, err = png.Decode(bytes.NewReader(d.data))
 	case TypeJPEG:
 		img, err = jpeg.Decode(bytes.NewReader(d.data))
+	}
+	var unsup tiff.UnsupportedError
+	if errors.As(err, &unsup) && rp.tiff != nil {
+		// A TIFF variant Go cannot decode (JPEG or old-style JPEG
+		// compression, 16-bit samples, ...): Leptonica's libtiff reads
+		// it, so pass the page as a TIFF whose first image is this page,
+		// unnormalised.
+		return tiffWithFirstPage(d.data, rp.tiff.Offset), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: decode %s page %d: %v", ErrCorrupt, d.MediaType, n, err)

@@ -1,6 +1,7 @@
 package acquire
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -137,6 +138,14 @@ func parseIFD(data []byte, bo binary.ByteOrder, off uint32) (tiffPage, uint32, e
 		return p, 0, fmt.Errorf("%w: TIFF page without dimensions", ErrCorrupt)
 	}
 	return p, bo.Uint32(data[end:]), nil
+}
+
+// tiffWithFirstPage returns a copy of data whose header points at the IFD
+// at off, for decoders that read only a TIFF's first image.
+func tiffWithFirstPage(data []byte, off uint32) []byte {
+	c := bytes.Clone(data)
+	copy(c, newTIFFPageReader(data, off).hdr[:])
+	return c
 }
 
 // tiffPageReader presents data with its header pointing at the IFD at

@@ -23,6 +23,8 @@ cp "$T/a.png" page.png
 $C "$T/a.png" -units PixelsPerInch -density 300 -quality 85 page.jpg
 # Fax: G4 at 204x196 dpi, two pages.
 $C "$T/a.png" "$T/b.png" -units PixelsPerInch -resample 204x196 -threshold 50% -compress Group4 fax-g4.tif
+# JPEG-compressed TIFF (Go's decoder cannot read it; Leptonica can), two pages.
+$C "$T/a.png" "$T/b.png" -compress JPEG -quality 80 jpeg.tif
 # Multi-page TIFF, Deflate, 300 dpi.
 $C "$T/a.png" "$T/b.png" -compress Zip multi.tif
 
