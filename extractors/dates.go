@@ -221,7 +221,7 @@ var roleLabels = []roleLabel{
 	{RoleReceived, regexp.MustCompile(`\b(?:date received|received date|date of receipt|receipt date|received (?:your |the )?(?:request|claim|appeal|grievance)(?: on)?|received on|received|date of request|request date|date requested|requested on)\b`)},
 	{RoleDecision, regexp.MustCompile(`\b(?:date of (?:the )?(?:decision|determination)|decision date|determination date|decided on|date decided|decision made on)\b`)},
 	{RoleService, regexp.MustCompile(`\b(?:dos|date\(s\) of service|dates? of service|service dates?|date of admission(?:/service)?|admission date|admit date|discharge date|date of discharge|date of visit|visit date|encounter date|date of encounter|from\s*/\s*to|service period|claims (?:processed )?between|(?:performed|provided|rendered|administered|dispensed|filled) on|date of (?:procedure|surgery|treatment)|collected(?: on)?|collection date|date collected)\b`)},
-	{RoleNotice, regexp.MustCompile(`\b(?:date of (?:this|the|your) (?:notice|letter|statement)|date of notice|notice date|statement date|letter date|issue date|date issued|issued(?: on| date)?|date mailed|mail(?:ing)? date|date printed|print date|processed (?:date|on)|date processed|notification date|date of notification|report date|check date|remit(?:tance)? date|production date|date paid|payment date)\b`)},
+	{RoleNotice, regexp.MustCompile(`^\s*dated\b|\b(?:date of (?:this|the|your) (?:notice|letter|statement)|date of notice|notice date|statement date|letter date|issue date|date issued|issued(?: on| date)?|date mailed|mail(?:ing)? date|date printed|print date|processed (?:date|on)|date processed|notification date|date of notification|report date|check date|remit(?:tance)? date|production date|date paid|payment date)\b`)},
 	{RoleDeadline, regexp.MustCompile(`\b(?:no later than|not later than|on or before|deadline|due date|due by|due|must be received by|must be postmarked by|postmarked by)\b`)},
 	{RoleOther, regexp.MustCompile(`\b(?:as of|on or after|effective(?: date)?|since|dated|printed on|until|valid (?:from|through))\b`)},
 }
@@ -274,7 +274,7 @@ func labelRole(text string, h dateHit, prevEnd int) string {
 	bestRole, bestEnd := "", -1
 	for _, l := range roleLabels {
 		for _, m := range l.re.FindAllStringIndex(before, -1) {
-			if m[1] >= bestEnd {
+			if m[1] > bestEnd {
 				bestRole, bestEnd = l.role, m[1]
 			}
 		}
@@ -373,6 +373,17 @@ func scanDates(pages []string) []dateHit {
 			}
 		}
 	}
+	if !hasNotice && noticeDate.IsZero() {
+		// A date closing a letterhead line, after a column gap
+		// ("ACME HEALTH PLAN            March 2, 2026"), near the top of page 1.
+		for i := range all {
+			if all[i].page == 1 && all[i].role == "" && headerDate(pages[0], all[i]) {
+				all[i].role = RoleNotice
+				noticeDate = all[i].t
+				break
+			}
+		}
+	}
 	for i := range all {
 		if all[i].role == "" {
 			all[i].role = RoleOther
@@ -391,6 +402,18 @@ func standalone(text string, h dateHit) bool {
 		return false
 	}
 	return reBareDate.MatchString(text[ls:h.start]) && strings.TrimSpace(text[h.end:le]) == ""
+}
+
+var reColumnGap = regexp.MustCompile(`(?:   |\t)\s*$`)
+
+// headerDate reports whether a date ends one of the first lines of a page
+// after a column gap.
+func headerDate(text string, h dateHit) bool {
+	ls, le := lineBounds(text, h.start)
+	if h.end > le || strings.TrimSpace(text[h.end:le]) != "" || !reColumnGap.MatchString(text[ls:h.start]) {
+		return false
+	}
+	return strings.Count(text[:ls], "\n") < 15
 }
 
 // layoutRole gives a role from layout when no label names one.

@@ -159,10 +159,13 @@ func appendSentence(out []sentence, s string, page int) []sentence {
 
 // ---- windows ----
 
+const ocrCount = `\d[0-9o]{0,2}|[li]\d{1,2}`
+
 const numWord = `one hundred(?: and)? (?:twenty|eighty|fifty)|twenty[- ]one|thirty|forty[- ]five|forty|fifty|sixty[- ]five|sixty|seventy|ninety|twenty|fifteen|fourteen|twelve|eleven|ten|nine|eight|seven|six|five|four|three|two|one`
 
 var (
-	reWindow = regexp.MustCompile(`\b(?:(` + numWord + `)(?:\s*\(\s*(\d{1,3})\s*\))?|(\d{1,3}))[\s-]*(calendar|business|working)?[\s-]*(days?|months?|hours?|weeks?)\b`)
+	// Counts may be OCR-damaged in the lower-cased text: "l80", "6o".
+	reWindow = regexp.MustCompile(`\b(?:(` + numWord + `)(?:\s*\(\s*(` + ocrCount + `)\s*\))?|(` + ocrCount + `))[\s-]*(calendar|business|working)?[\s-]*(days?|months?|hours?|weeks?)\b`)
 
 	numWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20, "twenty-one": 21, "twenty one": 21, "thirty": 30, "forty": 40, "forty-five": 45, "forty five": 45, "fifty": 50, "sixty": 60, "sixty-five": 65, "sixty five": 65, "seventy": 70, "ninety": 90}
 
@@ -197,11 +200,11 @@ var (
 // windowNumber reads the count of a window match.
 func windowNumber(s string, m []int) int {
 	if m[4] >= 0 { // "sixty (60)": the digits win
-		n, _ := strconv.Atoi(s[m[4]:m[5]])
+		n, _ := ocrNumber(s[m[4]:m[5]])
 		return n
 	}
 	if m[6] >= 0 {
-		n, _ := strconv.Atoi(s[m[6]:m[7]])
+		n, _ := ocrNumber(s[m[6]:m[7]])
 		return n
 	}
 	w := s[m[2]:m[3]]

@@ -1,6 +1,7 @@
 package extractors
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -112,6 +113,24 @@ func TestStatedDeadlines(t *testing.T) {
 		{"clinical history is not a window", "The member has passed out at least 3 times in the past 2 years and had a monitor for at least 14 days; you can appeal this decision.", nil},
 		{"drug strength in parentheses", "Please request approval of Lupron Depot (3-Month) for my appeal.", nil},
 		{"blank window in template", "Ask for a State Fair Hearing within ( ) days of the date of this notice.", nil},
+		{"OCR-damaged count", "You must file your appeal within l80 days of the date of this notice.", stated(ActionInternalAppeal, "2026-08-29", AnchorNotice)},
+		{"OCR-damaged parenthesised count", "You have sixty (6O) days from the date of this notice to appeal.", stated(ActionInternalAppeal, "2026-05-01", AnchorNotice)},
+		{"hyphenated 60-day", "You have a 60-day period from the date of this notice to file an appeal.", stated(ActionInternalAppeal, "2026-05-01", AnchorNotice)},
+		{"working days", "Send us the missing documents within 5 working days of the date of this letter.", stated(ActionProvideInfo, "2026-03-09", AnchorNotice)},
+
+		// Fixed bugs.
+		// "if we uphold our decision" made every letter an appeal decision, so
+		// windows after a future final decision were dated from this notice.
+		{"conditional uphold is not an appeal decision", "You may appeal within 180 days of receiving this notice. If we uphold our decision, you may ask for an external review within four (4) months of receiving our final internal adverse benefit determination.",
+			stated(ActionInternalAppeal, "2026-08-29", AnchorReceipt)},
+		// The "(about 6 months)" aside cut the clause, so the receipt anchor after it was lost.
+		{"aside between window and anchor", "Request an internal appeal within 180 days (about 6 months) of getting notice.", stated(ActionInternalAppeal, "2026-08-29", AnchorReceipt)},
+		// Continuation phrased "services to continue" was read as an internal appeal,
+		// and its literal alternative date displaced the real 60-day appeal window.
+		{"services to continue, whichever is later", "You have sixty (60) days from the date on this notice to ask us for an appeal. If you want your services to continue, you must ask for the appeal within 10 days of the mailing date of this notice or before March 20, 2026, whichever is later.",
+			[]wantDeadline{{ActionOther, "2026-03-20", SourceStated, AnchorLiteral}, {ActionInternalAppeal, "2026-05-01", SourceStated, AnchorNotice}}},
+		// Phone numbers glued to a date range hid it ("10/4/2017-10/10/2017").
+		{"deadline after a range", "Your stay from 10/4/2017-10/10/2017 was denied. Your appeal must be received by March 3, 2026.", stated(ActionInternalAppeal, "2026-03-03", AnchorLiteral)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -252,4 +271,12 @@ func TestSplitSentences(t *testing.T) {
 	if strings.Join(norms, "|") != strings.Join(want, "|") {
 		t.Errorf("got %q\nwant %q", norms, want)
 	}
+}
+
+func ExampleFindDeadlines() {
+	ds, _ := FindDeadlines([]string{"Date of this notice: March 2, 2026\nWe have denied your claim. You may file an appeal within sixty (60) days of the date of this notice."})
+	for _, d := range ds {
+		fmt.Println(d.Action, d.Due, d.Source, d.Anchor)
+	}
+	// Output: internal_appeal 2026-05-01 stated notice_date
 }

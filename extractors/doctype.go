@@ -23,7 +23,7 @@ var docSignals = map[string][]weighted{
 	DocMSN: {sig(`medicare summary notice`, 20), sig(`date of this notice`, 2), sig(`claims processed between`, 4),
 		sig(`did medicare approve all services`, 8), sig(`total you may be billed`, 6), sig(`service approved\?`, 4),
 		sig(`number of services medicare denied`, 8)},
-	DocEOB: {sig(`explanation of (?:benefits|medicare benefits)`, 12), sig(`\bEOB\b`, 6), sig(`this is not a bill`, 6),
+	DocEOB: {sig(`explanation of (?:benefits|medicare benefits)`, 9), sig(`\bEOB\b`, 6), sig(`this is not a bill`, 6),
 		sig(`(?:medical )?benefits statement`, 8), sig(`remittance advice|\bremit\b|\bERA\b`, 6), sig(`amount (?:billed|charged)`, 3),
 		sig(`provider charged`, 3), sig(`allowed amount|amount allowed|plan (?:allowed|covers up to)`, 3), sig(`(?:your )?plan paid|amount paid|paid amount|claim payment amount`, 3),
 		sig(`patient responsibility|what you owe|amount you (?:owe|pay)|your (?:anticipated )?cost`, 3), sig(`\bdeductible\b`, 1), sig(`\bcoinsurance\b`, 1),
@@ -72,11 +72,20 @@ func ClassifyDocType(pages []string) string {
 		return DocOther
 	}
 	lower := strings.ToLower(text)
+	title := strings.Join(letterhead(pages[0][:min(len(pages[0]), 2000)]), "\n")
+	if len(pages[0]) == 0 && len(pages) > 1 {
+		title = strings.Join(letterhead(pages[1][:min(len(pages[1]), 2000)]), "\n")
+	}
 	scores := map[string]int{}
 	for _, dt := range docOrder {
 		for _, s := range docSignals[dt] {
 			if n := s.re.count(text, lower, 20); n > 0 {
 				scores[dt] += s.w + (n-1)*s.w/4
+				// A title in the first lines ("Explanation of Benefits") says
+				// more than a passing mention in the body.
+				if s.re.re.MatchString(title) {
+					scores[dt] += s.w
+				}
 			}
 		}
 	}

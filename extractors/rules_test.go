@@ -2,6 +2,7 @@ package extractors
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -59,4 +60,13 @@ func TestRulesFor(t *testing.T) {
 			t.Errorf("PlanTypes not sorted/unique: %v", pts)
 		}
 	}
+}
+
+func ExampleRulesFor() {
+	for _, r := range RulesFor("medicare_ffs") {
+		if r.Actor == "claimant" && r.Action == "redetermination_request" {
+			fmt.Println(r.Days, r.Unit, r.Anchor, *r.ReceiptPresumptionDays, r.Citation)
+		}
+	}
+	// Output: 120 calendar_days receipt_date 5 42 CFR 405.942(a)
 }
