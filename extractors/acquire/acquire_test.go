@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"image"
+	"image/color"
 	"math/rand/v2"
 	"os/exec"
 	"runtime"
@@ -415,5 +416,14 @@ func TestRasterizerFallback(t *testing.T) {
 	}
 	if _, err := d.PageImage(1); err == nil {
 		t.Error("undecodable JBIG2 page gave an image")
+	}
+}
+
+func TestToGrayPaletted(t *testing.T) {
+	p := image.NewPaletted(image.Rect(0, 0, 3, 1), color.Palette{color.Black, color.White, color.NRGBA{255, 0, 0, 0}})
+	p.Pix = []uint8{0, 1, 2}
+	g := toGray(p)
+	if want := []uint8{0, 255, 255}; !bytes.Equal(g.Pix, want) { // transparent is paper
+		t.Errorf("gray %v, want %v", g.Pix, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"image"
+	"image/color"
 	"image/png"
 	"math"
 )
@@ -94,6 +95,20 @@ func toGray(img image.Image) *image.Gray {
 			}
 		}
 		return dst
+	case *image.Paletted:
+		lum := make([]uint8, 256)
+		for i, c := range s.Palette {
+			if i < 256 {
+				lum[i] = color.GrayModel.Convert(onWhite(c)).(color.Gray).Y
+			}
+		}
+		for y := 0; y < b.Dy(); y++ {
+			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
+			for x := 0; x < b.Dx(); x++ {
+				dst.Pix[y*dst.Stride+x] = lum[row[x]]
+			}
+		}
+		return dst
 	case *image.RGBA:
 		for y := 0; y < b.Dy(); y++ {
 			row := s.Pix[s.PixOffset(b.Min.X, b.Min.Y+y):]
@@ -125,6 +140,12 @@ func toGray(img image.Image) *image.Gray {
 		}
 	}
 	return dst
+}
+
+// onWhite composites c over white.
+func onWhite(c color.Color) color.Color {
+	r, g, b, a := c.RGBA()
+	return color.RGBA64{uint16(r + 0xffff - a), uint16(g + 0xffff - a), uint16(b + 0xffff - a), 0xffff}
 }
 
 // rotateGray rotates g clockwise by q quarter turns (1, 2 or 3).
