@@ -164,6 +164,9 @@ func FuzzImageDPI(f *testing.F) {
 	f.Add(tinyPNG(10, 10))
 	f.Add([]byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x01\x01\x2c\x01\x2c\x00\x00\xff\xda"))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		if o := exifOrientation(b); o < 1 || o > 8 {
+			t.Fatalf("orientation %d", o)
+		}
 		for _, fn := range []func([]byte) (float64, float64){pngDPI, jpegDPI} {
 			x, y := fn(b)
 			if (x == 0) != (y == 0) || x < 0 || x > 5000 || y > 5000 {

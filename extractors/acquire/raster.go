@@ -52,6 +52,7 @@ func openRaster(data []byte, mt string, lim Limits) (*Document, error) {
 			rp.dpiX, rp.dpiY = pngDPI(data)
 		} else {
 			rp.dpiX, rp.dpiY = jpegDPI(data)
+			rp.rotate = orientationTurns(exifOrientation(data)) // phone photos
 		}
 		d.raster = []rasterPage{rp}
 	}
@@ -154,4 +155,49 @@ func saneDPI(x, y float64) (float64, float64) {
 		return 0, 0
 	}
 	return x, y
+}
+
+// exifOrientation reads the Orientation tag (0x0112) of a JPEG's Exif
+// block; 1 (upright) when there is none.
+func exifOrientation(data []byte) int {
+	i := 2
+	for i+4 <= len(data) && data[i] == 0xff {
+		marker := data[i+1]
+		n := int(binary.BigEndian.Uint16(data[i+2:]))
+		if marker == 0xda || n < 2 || i+2+n > len(data) {
+			break
+		}
+		seg := data[i+4 : i+2+n]
+		if marker == 0xe1 && len(seg) > 14 && string(seg[:6]) == "Exif\x00\x00" {
+			return tiffOrientation(seg[6:])
+		}
+		i += 2 + n
+	}
+	return 1
+}
+
+// tiffOrientation finds tag 0x0112 in the first IFD of a TIFF structure.
+func tiffOrientation(t []byte) int {
+	if len(t) < 8 {
+		return 1
+	}
+	var bo binary.ByteOrder = binary.BigEndian
+	if string(t[:2]) == "II" {
+		bo = binary.LittleEndian
+	}
+	off := int64(bo.Uint32(t[4:]))
+	if off+2 > int64(len(t)) {
+		return 1
+	}
+	n := int64(bo.Uint16(t[off:]))
+	for k := int64(0); k < n && off+2+12*(k+1) <= int64(len(t)); k++ {
+		e := t[off+2+12*k:]
+		if bo.Uint16(e) == 0x0112 {
+			if o := int(bo.Uint16(e[8:])); o >= 1 && o <= 8 {
+				return o
+			}
+			return 1
+		}
+	}
+	return 1
 }
