@@ -173,7 +173,10 @@ var (
 	reWindowNotAfter  = regexp.MustCompile(`^[\s-]*(?:supply|supplies|a day|a week|per\b|old\b|of age|apart|in a row|of (?:therapy|treatment|medication|use)|prior to (?:the )?(?:service|admission|procedure|surgery)|before (?:the )?(?:service|admission|procedure|surgery))`)
 	reWindowNotBefore = regexp.MustCompile(`(?:\b(?:past|last|every|each|for at least|for|up to a maximum of|maximum of|age|aged)\s*$)|\(\s*$`)
 	// A filing window is introduced: "within", "no later than", "you have", "after".
-	reWindowLeadIn = regexp.MustCompile(`\b(?:within|later than|more than|up to|after|have|has|had|allowed?|given|gives?|period of|in|of|least)\b[\s\w]{0,14}$`)
+	reWindowLeadIn = regexp.MustCompile(`\b(?:within|later than|more than|up to|after|have|has|had|allowed?|given|gives?|period of|in|of|least|is|are|be)\b[\s\w]{0,14}$`)
+	// The plan is the subject: "we will answer your appeal within 30 days".
+	rePlanSubjectVerb = regexp.MustCompile(`\b(?:we|the plan|the company|they|our (?:office|staff|reviewers?|medical director))\s+(?:will|must|shall|should|are required to|have to|may|can|would|usually|generally|will try to)\s+(?:\w+\s+){0,3}?(?:decide|answer|respond|review|notify|make|send|give|provide|resolve|complete|process|let|tell|issue|mail|contact|reply)\b`)
+	reReaderSubject   = regexp.MustCompile(`\byou\s+(?:must|may|can|should|have|need|are required|will need)\b|\byour (?:appeal|request|grievance)s? (?:must|should)\b|\brequests?\b[^.]{0,30}\bmust\b`)
 
 	// The reader acts: claimant verbs.
 	reClaimantVerb = regexp.MustCompile(`\b(?:appeal\w*|grievance|complaint|reconsider\w*|redetermination|review|hearing|file|filed|filing|request\w*|ask|submit\w*|send|sent|write|call|dispute|disagree|contest|continue|continuation|keep)\b`)
@@ -233,6 +236,9 @@ var (
 	reActReview       = regexp.MustCompile(`\breview\b`)
 )
 
+// A bare "you must file within 60 days" in a denial is the appeal.
+var reActFile = regexp.MustCompile(`\b(?:file|filed|filing|submit|request|ask)\b`)
+
 // classifyAction names the action a clause asks of the reader.
 func classifyAction(clause string) (action, detail string) {
 	switch {
@@ -254,7 +260,7 @@ func classifyAction(clause string) (action, detail string) {
 		return ActionInternalAppeal, ""
 	case reActInfo.MatchString(clause):
 		return ActionProvideInfo, ""
-	case reActReview.MatchString(clause):
+	case reActReview.MatchString(clause), reActFile.MatchString(clause):
 		return ActionInternalAppeal, ""
 	}
 	return ActionOther, ""
@@ -266,8 +272,9 @@ func planClock(before, after string) bool {
 	if rePlanReceipt.MatchString(after) {
 		return true
 	}
-	if len(before) > 120 {
-		before = before[len(before)-120:]
+	before = tail(before, 120)
+	if ps := lastIndex(rePlanSubjectVerb, before); ps >= 0 && lastIndex(reReaderSubject, before) < ps {
+		return true
 	}
 	dl := lastIndex(reDecisionClock, before)
 	if dl < 0 {

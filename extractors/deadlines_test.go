@@ -118,7 +118,14 @@ func TestStatedDeadlines(t *testing.T) {
 		{"hyphenated 60-day", "You have a 60-day period from the date of this notice to file an appeal.", stated(ActionInternalAppeal, "2026-05-01", AnchorNotice)},
 		{"working days", "Send us the missing documents within 5 working days of the date of this letter.", stated(ActionProvideInfo, "2026-03-09", AnchorNotice)},
 
+		{"deadline is N days", "The deadline for filing an appeal is 180 days from the date you received the denial.", stated(ActionInternalAppeal, "2026-08-29", AnchorReceipt)},
+		{"bare file is the appeal", "You must file within sixty days of the date of this letter.", stated(ActionInternalAppeal, "2026-05-01", AnchorNotice)},
+
 		// Fixed bugs.
+		// "We will answer your appeal within 30 days" was taken for the reader's
+		// deadline because "appeal" (a reader's word) came after "answer".
+		{"plan answers the appeal", "You can file an appeal within 60 days from the date of this notice. We will answer your appeal within 30 days.",
+			stated(ActionInternalAppeal, "2026-05-01", AnchorNotice)},
 		// "if we uphold our decision" made every letter an appeal decision, so
 		// windows after a future final decision were dated from this notice.
 		{"conditional uphold is not an appeal decision", "You may appeal within 180 days of receiving this notice. If we uphold our decision, you may ask for an external review within four (4) months of receiving our final internal adverse benefit determination.",
