@@ -688,6 +688,13 @@ func (p *cdPage) repair(raw string, s, e int, ctx cdCtx, gi int, immediate bool)
 			confusable++
 		}
 	}
+	// A diagnosis read with a digit for its letter ("Diagnosis: 110" for
+	// I10) right after its label.
+	if digits == len(raw) && ctx&cdDx != 0 && gi >= 0 && immediate && len(raw) >= 3 && len(raw) <= 7 && strings.IndexByte("0158", raw[0]) >= 0 {
+		if c, ok, _ := p.classify(cdRepairICD(raw), cdRepairICD(raw), s, e, ctx, gi, immediate); ok && c.System == SystemICD10CM {
+			return c, true
+		}
+	}
 	// Words (SOIL, BOSS) are never repaired: a digit must be there already,
 	// two of them unless a label vouches for the token.
 	if confusable == 0 || digits == 0 || digits < 2 && gi < 0 {

@@ -118,6 +118,9 @@ func idValueAfter(text string, end int) (string, bool) {
 		rest = rest[1:]
 	}
 	rest = strings.TrimLeft(rest, " \t")
+	if len(rest) > 2 && rest[0] == '$' && rest[1] >= 'A' && rest[1] <= 'Z' {
+		rest = "S" + rest[1:] // OCR reads a leading S as $ ("$GQ682207871")
+	}
 	v := idValueRe.FindString(rest)
 	v = strings.TrimRight(v, "-")
 	if v == "" {
