@@ -164,3 +164,29 @@ func TestIgnored(t *testing.T) {
 		}
 	}
 }
+
+func FuzzIgnored(f *testing.F) {
+	for _, s := range []string{"denial.pdf", ".DS_Store", "a.PART", "~$x", "x~", "@eaDir", "", "..", "\xff.tmp"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		got := Ignored(name)
+		if got != Ignored(name) {
+			t.Fatal("not deterministic")
+		}
+		if !got && (name == "" || name == "." || name == ".." || strings.HasPrefix(name, ".") ||
+			strings.HasSuffix(strings.ToLower(name), ".tmp") || strings.HasSuffix(strings.ToLower(name), ".part")) {
+			t.Fatalf("Ignored(%q) = false for a hidden or temporary name", name)
+		}
+		if strings.Contains(name, "/") {
+			return // not one path element
+		}
+		// The case of a path is its first element, sanitised, whatever the name.
+		if c := caseOf(name + "/x.pdf"); c != CaseName(name) {
+			t.Fatalf("caseOf(%q) = %q, want %q", name+"/x.pdf", c, CaseName(name))
+		}
+		if caseOf(name) != "" {
+			t.Fatalf("top-level %q got case %q", name, caseOf(name))
+		}
+	})
+}
