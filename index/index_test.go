@@ -190,3 +190,47 @@ func TestLoadAllPages(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentSearchWriteReset runs searches while another goroutine
+// upserts, deletes and resets (the daemon's writer vs. socket queries).
+func TestConcurrentSearchWriteReset(t *testing.T) {
+	x := openTest(t)
+	ctx := context.Background()
+	recs := testRecords()
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; i < 20; i++ {
+			if err := x.Upsert(recs...); err != nil {
+				done <- err
+				return
+			}
+			if err := x.Delete(recs[i%len(recs)].ID); err != nil {
+				done <- err
+				return
+			}
+			if i%7 == 0 {
+				if err := x.Reset(); err != nil {
+					done <- err
+					return
+				}
+			}
+		}
+		done <- nil
+	}()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			return
+		default:
+		}
+		if _, err := x.Search(ctx, SearchRequest{Query: "appeal", Facets: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.Deadlines(ctx, DeadlineRequest{Today: "2026-06-15"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

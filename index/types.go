@@ -37,7 +37,7 @@ type SearchResult struct {
 	Total  uint64             `json:"total"`
 	Hits   []Hit              `json:"hits"`
 	Facets map[string][]Facet `json:"facets,omitempty"`
-	TookMS float64            `json:"took_ms"`
+	TookMS float64            `json:"took_ms,omitempty"`
 }
 
 // Hit is one matching document.
