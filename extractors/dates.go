@@ -37,13 +37,13 @@ const monthAlt = `jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|jul
 
 var (
 	// March 14, 2026 / Mar 14 2026 / Sept. 3, 2026 / March l4, 2O26
-	reMonthFirst = regexp.MustCompile(`(?i)\b(` + monthAlt + `)\.?[ \t]{0,3}(` + ocrDigit + `{1,2})(?:st|nd|rd|th)?[ \t]{0,3},?[ \t]{0,3}(` + ocrDigit + `{4})\b`)
+	reMonthFirst = regexp.MustCompile(`(?i)\b(` + monthAlt + `)\.?(?:[ \t]{0,3}|-)(` + ocrDigit + `{1,2})(?:st|nd|rd|th)?(?:[ \t]{0,3},?[ \t]{0,3}|-)(` + ocrDigit + `{4})\b`)
 	// 14-MAR-2026 / 14 March 2026 / 03-JAN-26
 	reDayFirst = regexp.MustCompile(`(?i)\b(` + ocrDigit + `{1,2})(?:st|nd|rd|th)?([ \t]{1,3}|-)(` + monthAlt + `)\.?(?:[ \t]{1,3}|-|,[ \t]{0,3})(` + ocrDigit + `{4}|[0-9]{2})\b`)
 	// 03/14/2026, 3/14/26, 03-14-2026, 03.14.2026, O3/14/2O26, 03 /14/ 2026
 	reNumeric = regexp.MustCompile(`(` + ocrDigit + `{1,2})[ \t]?([/.\-])[ \t]?(` + ocrDigit + `{1,2})[ \t]?([/.\-])[ \t]?(` + ocrDigit + `{4}|` + ocrDigit + `{2})`)
 	// 2026-03-14
-	reISO = regexp.MustCompile(`\b([12][0-9]{3})-([0-9]{2})-([0-9]{2})\b`)
+	reISO = regexp.MustCompile(`\b([12][0-9]{3})([-/])([0-9]{1,2})([-/])([0-9]{1,2})\b`)
 	// 11 27 24 after a date label on the same line
 	reSpaced = regexp.MustCompile(`(?i)\b(?:date|dos|dob|issued|service)[^\n0-9]{0,24}?\b([0-9]{2}) ([0-9]{2}) ([0-9]{4}|[0-9]{2})\b`)
 )
@@ -180,9 +180,12 @@ func parseDateHits(text string, page int) []dateHit {
 		off = next
 	}
 	for _, m := range reISO.FindAllStringSubmatchIndex(text, -1) {
+		if text[m[4]:m[5]] != text[m[8]:m[9]] {
+			continue
+		}
 		y, _ := strconv.Atoi(text[m[2]:m[3]])
-		mo, _ := strconv.Atoi(text[m[4]:m[5]])
-		d, _ := strconv.Atoi(text[m[6]:m[7]])
+		mo, _ := strconv.Atoi(text[m[6]:m[7]])
+		d, _ := strconv.Atoi(text[m[10]:m[11]])
 		add(m[0], m[1], y, mo, d)
 	}
 	for _, m := range reSpaced.FindAllStringSubmatchIndex(text, -1) {
@@ -352,6 +355,18 @@ func scanDates(pages []string) []dateHit {
 					all[i].role = RoleBirth
 				}
 			}
+		}
+	}
+	// A date of birth is never anything else, wherever else it is printed.
+	births := map[time.Time]bool{}
+	for _, h := range all {
+		if h.role == RoleBirth {
+			births[h.t] = true
+		}
+	}
+	for i := range all {
+		if births[all[i].t] {
+			all[i].role = RoleBirth
 		}
 	}
 	// The letter's own date: an explicitly labelled notice date wins; else the

@@ -139,7 +139,22 @@ func FindPayer(pages []string) string {
 			best, bestScore, bestFirst = p.name, score, ms[0][0]
 		}
 	}
+	if best == "Blue Cross Blue Shield" {
+		if m := reBCBSState.FindStringSubmatch(text); m != nil {
+			best += " of " + titleCase(m[1])
+		}
+	}
 	return best
+}
+
+var reBCBSState = regexp.MustCompile(`(?i)\bblue ?cross (?:and |& )?blue ?shield of (alabama|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming)\b`)
+
+func titleCase(s string) string {
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		words[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(words, " ")
 }
 
 func letterhead(page string) []string {
