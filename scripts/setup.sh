@@ -14,6 +14,8 @@ pkgs=(
   ghostscript poppler-utils imagemagick img2pdf libtiff-tools fonts-dejavu-core fonts-liberation gsfonts
   # validating docker-compose.yml in CI; checking ICS output
   docker-compose python3-icalendar
+  # regenerating AES-256 encrypted PDF fixtures (extractors/acquire/testdata/gen.sh)
+  qpdf
 )
 if [ "${1:-}" = "bench" ]; then
   pkgs+=(tesseract-ocr ocrmypdf time hyperfine)

@@ -9,6 +9,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -125,5 +127,42 @@ func TestAES128(t *testing.T) {
 	_, err = Open(buildAESPDF("secret", "owner", objs...), Limits{})
 	if !errors.Is(err, ErrEncrypted) {
 		t.Errorf("user password: err=%v, want ErrEncrypted", err)
+	}
+}
+
+// TestAES256 covers what the PDF library cannot decrypt: poppler reads an
+// owner-password-only AES-256 file; a user password is an error.
+func TestAES256(t *testing.T) {
+	t.Parallel()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("poppler-utils not installed")
+	}
+	d, err := Open(fixture(t, "enc-owner-aes256.pdf"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Pages) != 2 || d.Pages[0].Text != gsPage1 || d.Pages[1].Text != gsPage2 {
+		t.Errorf("owner-only AES-256: %+v", d.Pages)
+	}
+	if _, err := Open(fixture(t, "enc-user-aes256.pdf"), Limits{}); !errors.Is(err, ErrEncrypted) || !strings.Contains(err.Error(), "user password") {
+		t.Errorf("user password AES-256: err=%v", err)
+	}
+	if _, err := Open(fixture(t, "enc-owner-aes256.pdf"), Limits{MaxPages: 1}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("page limit: err=%v", err)
+	}
+	// A scan inside an AES-256 file is rendered by pdftoppm.
+	d, err = Open(fixture(t, "scan-aes256.pdf"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Pages[0].NeedsOCR {
+		t.Fatal("encrypted scan not marked for OCR")
+	}
+	img, err := d.PageImage(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := meanAbsDiff(decodeGray(t, img), pagePNGGray(t)); diff > 15 {
+		t.Errorf("rendered scan differs from the source by %.1f", diff)
 	}
 }

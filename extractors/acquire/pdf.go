@@ -64,7 +64,11 @@ func openPDF(data []byte, lim Limits) (d *Document, err error) {
 	}
 	r, err := pdf.NewReaderEncrypted(headerFix(data), int64(len(data)), func() string { return "" })
 	if err != nil {
-		return nil, classifyPDFError(err)
+		err = classifyPDFError(err)
+		if errors.Is(err, errAES256) {
+			return openPoppler(data, lim)
+		}
+		return nil, err
 	}
 	pd := &pdfDoc{data: data, r: r}
 	pd.encrypted = !r.Trailer().Key("Encrypt").IsNull()
@@ -138,6 +142,9 @@ func (p *patchedReaderAt) ReadAt(b []byte, off int64) (int, error) {
 	return n, nil
 }
 
+// errAES256: the PDF library cannot decrypt AES-256 (revision 6) files.
+var errAES256 = fmt.Errorf("%w: AES-256 encryption is not supported", ErrEncrypted)
+
 // classifyPDFError turns the PDF library's open errors into ours.
 func classifyPDFError(err error) error {
 	msg := err.Error()
@@ -145,7 +152,7 @@ func classifyPDFError(err error) error {
 	case errors.Is(err, pdf.ErrInvalidPassword) || strings.Contains(msg, "invalid password"):
 		return fmt.Errorf("%w: a user password is required", ErrEncrypted)
 	case strings.Contains(msg, "256-bit encryption"):
-		return fmt.Errorf("%w: AES-256 encryption is not supported", ErrEncrypted)
+		return errAES256
 	case strings.Contains(msg, "encrypt"):
 		return fmt.Errorf("%w: %s", ErrEncrypted, msg)
 	}

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates the committed acquire test fixtures. Needs ghostscript,
 # ImageMagick (/usr/bin/convert, not the /usr/local/bin shim), img2pdf,
-# tiffcp and python3. Pages are small (4 x 1.5 inch) to keep OCR in tests
+# tiffcp, qpdf and python3. Pages are small (4 x 1.5 inch) to keep OCR in tests
 # cheap (~0.3 s a page).
 set -e
 cd "$(dirname "$0")"
@@ -60,6 +60,12 @@ gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -o text-gs.pdf "$T/t.ps"
 # password only (opens with the empty user password).
 gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sOwnerPassword=owner -sUserPassword=secret -dEncryptionR=3 -dKeyLength=128 -o enc-user-rc4.pdf "$T/t.ps"
 gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sOwnerPassword=owner -dEncryptionR=3 -dKeyLength=128 -dPermissions=-3904 -o enc-owner-rc4.pdf "$T/t.ps"
+
+# AES-256 (revision 6), which the Go PDF library cannot decrypt: owner
+# password only, user password, and a scan. Needs qpdf.
+qpdf --encrypt "" owner 256 -- text-gs.pdf enc-owner-aes256.pdf
+qpdf --encrypt secret owner 256 -- text-gs.pdf enc-user-aes256.pdf
+qpdf --encrypt "" owner 256 -- scan-g4.pdf scan-aes256.pdf
 
 # Hand-written PDF: TJ arrays with kerning, no /Widths, two content streams.
 python3 gen_tj.py > text-tj.pdf
