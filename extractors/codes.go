@@ -603,6 +603,13 @@ func (p *cdPage) classify(raw, u string, s, e int, ctx cdCtx, gi int, immediate 
 		}
 		return Code{}, false, false
 	}
+	// A CPT code and its modifier run together by OCR ("9921425" for
+	// "99214 25") on a service line or under a procedure label.
+	if len(u) == 7 && ctx&(cdProc|cdProcWeak|cdSvcLine) != 0 && ctx&cdPCS == 0 && !glued && cdFiveRe.MatchString(u[:5]) && cdModifiers[u[5:]] {
+		if cdCPTRange(u[:5]) && !p.fiveTrapped(s, s+5, immediate) {
+			return Code{System: SystemCPT, Code: u[:5]}, true, true
+		}
+	}
 	// Shapes that need their own label.
 	if ctx&cdDx != 0 && cdUndotICDRe.MatchString(u) && !glued {
 		if cdValidICD(u) && !cdAnalyte(u) {
@@ -799,6 +806,16 @@ func cdRepairICD(raw string) string {
 	}
 	return out
 }
+
+// cdModifiers are common CPT/HCPCS modifiers.
+var cdModifiers = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range strings.Fields("22 23 24 25 26 27 32 33 47 50 51 52 53 54 55 56 57 58 59 62 63 66 73 74 76 77 78 79 80 81 82 90 91 92 95 96 97 99 " +
+		"TC RT LT GA GY GZ KX XE XP XS XU JW JZ QW GT GQ FS SA SB AS AA QK QX QY QZ E1 E2 E3 E4 F1 F2 F3 F4 F5 F6 F7 F8 F9 FA T1 T2 T3 T4 T5 T6 T7 T8 T9 TA LC LD RC CR") {
+		m[s] = true
+	}
+	return m
+}()
 
 // cdICDLetter3 lists the ICD-10-CM categories with a letter in position 3.
 var cdICDLetter3 = map[string]bool{"C4A": true, "C7A": true, "C7B": true, "D3A": true, "M1A": true, "O9A": true, "Z3A": true}

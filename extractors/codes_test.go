@@ -138,6 +138,7 @@ func TestFindCodes(t *testing.T) {
 		{"two-column form read as blocks", []string{"Beneficiary:\nMedicare Number:\nDate of Service:\nService:\n\nPat Doe\n2XP3N70WD49\n2 June 2026\n99204 Office visit, new patient\n"}, []string{"CPT 99204"}},
 
 		// Fixed bugs.
+		{"bug: OCR ran a CPT code and its modifier together", []string{"09/29/2018 9921425 202.84 0.00 202.84\nCPT: 73030RT\nClaim #: 9921425"}, []string{"CPT 99214", "CPT 73030"}},
 		{"bug: OCR read I10 as 110 right after Diagnosis", []string{"Diagnosis: 110 Essential (primary) hypertension\nDiagnosis date 110 days ago"}, []string{"ICD-10-CM I10"}},
 		{"bug: a row ending in PR-2 made the next row's CPT a Puerto Rico ZIP", []string{"03/02/2026  99214  210.00  26.48  PR-2\n03/02/2026  96372  48.00  4.23  PR-2"}, []string{"CPT 99214", "CARC PR-2", "CPT 96372"}},
 		{"bug: OCR l in the second ICD position was not repaired", []string{"Diagnosis : Rl0.9  ,  K2l.O"}, []string{"ICD-10-CM R10.9", "ICD-10-CM K21.0"}},
