@@ -626,3 +626,35 @@ func TestSafeErrDropsPaths(t *testing.T) {
 		t.Errorf("safeErr leaks an unknown error's text: %q", s)
 	}
 }
+
+// Not root: permissions are what this tests.
+func TestWatchUnreadableEntries(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() == 0 {
+		t.Skip("root reads everything")
+	}
+	inbox := t.TempDir()
+	writeFile(t, filepath.Join(inbox, "case", "locked.pdf"), "x")
+	writeFile(t, filepath.Join(inbox, "closed", "hidden-from-us.pdf"), "x")
+	writeFile(t, filepath.Join(inbox, "case", "ok.pdf"), "x")
+	if err := os.Chmod(filepath.Join(inbox, "case", "locked.pdf"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(inbox, "closed"), 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.Chmod(filepath.Join(inbox, "closed"), 0o700) })
+	r := startWatch(t, inbox, WatchOptions{Rescan: 100 * time.Millisecond})
+	// An unreadable file is still delivered: the consumer records a clear
+	// per-file error instead of the file silently never showing up.
+	r.waitFor(5*time.Second, "case/ok.pdf", "case/locked.pdf")
+	// A folder we cannot list does not stop the rest, and once it opens up
+	// its files arrive.
+	if err := os.Chmod(filepath.Join(inbox, "closed"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(5*time.Second, "closed/hidden-from-us.pdf")
+	if logs := r.logBuf.String(); strings.Contains(logs, "closed") || strings.Contains(logs, "locked") {
+		t.Errorf("log names files:\n%s", logs)
+	}
+}
