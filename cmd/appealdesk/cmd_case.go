@@ -138,9 +138,9 @@ func printTimeline(p *printer, t *index.CaseTimeline) {
 	}
 	p.printf("\n%s\n", p.paint(ansiBold, "Timeline"))
 	for _, e := range t.Documents {
-		p.printf("\n%s  %-8s  %s  %s  %s\n", e.Date, e.DateKind, orDash(e.DocType), orDash(e.Payer), p.paint(ansiDim, shortID(e.ID)))
+		p.printf("\n%s  %-8s  %s  %s  %s\n", e.Date, e.DateKind, orDash(e.DocType), truncate(orDash(e.Payer), 22), p.paint(ansiDim, shortID(e.ID)))
 		for _, f := range e.Files {
-			p.printf("    %s\n", f)
+			p.printf("    %s\n", truncateLeft(f, 74))
 		}
 		if e.Error != "" {
 			p.labeled("    error: ", e.Error, func(s string) string { return p.paint(ansiRed, s) })

@@ -96,10 +96,10 @@ func printSearch(p *printer, req index.SearchRequest, res *index.SearchResult) {
 	}
 	for _, h := range res.Hits {
 		p.printf("\n%s  %s  %s  %s  %s\n",
-			p.paint(ansiBold, orDash(h.Case)), orDash(h.DocType), orDash(h.Payer),
+			p.paint(ansiBold, truncate(orDash(h.Case), 24)), orDash(h.DocType), truncate(orDash(h.Payer), 22),
 			orDash(h.NoticeDate), p.paint(ansiDim, shortID(h.ID)))
 		for _, f := range h.Files {
-			p.printf("  %s\n", f)
+			p.printf("  %s\n", truncateLeft(f, 76))
 		}
 		if h.Error != "" {
 			p.printf("  %s %s\n", p.paint(ansiRed, "error:"), h.Error)

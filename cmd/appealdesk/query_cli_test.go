@@ -143,6 +143,13 @@ func TestQueryCommandsGolden(t *testing.T) {
 				t.Errorf("exit %d, want %d\n%s", code, tt.code, out)
 			}
 			checkGolden(t, tt.golden, out)
+			if strings.HasSuffix(tt.golden, ".txt") {
+				for _, l := range strings.Split(out, "\n") {
+					if width(l) > 80 && !strings.HasPrefix(l, "error: ") && !strings.Contains(tt.golden, "show") {
+						t.Errorf("line wider than 80 columns: %q", l)
+					}
+				}
+			}
 		})
 	}
 }

@@ -82,6 +82,15 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
+// truncateLeft keeps the end of s (a path's file name matters most).
+func truncateLeft(s string, n int) string {
+	if width(s) <= n || n < 2 {
+		return s
+	}
+	r := []rune(s)
+	return "…" + string(r[len(r)-n+1:])
+}
+
 // wrap breaks text into lines of at most w columns, each prefixed by indent.
 func wrap(text string, indent string, w int) []string {
 	var lines []string
