@@ -106,16 +106,36 @@ func benchIndex(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 			ms = append(ms, m.String())
 		}
 		fmt.Fprintf(&b, "| %s | %d | %s |\n", gb.Name, gb.N, strings.Join(ms, ", "))
+		var hs []string
 		for _, m := range gb.Metrics {
 			u := strings.ToLower(m.Unit)
-			if strings.Contains(u, "docs/s") || strings.Contains(u, "p50") || strings.Contains(u, "p99") {
-				res.Headlines = append(res.Headlines, headline{Metric: "Index: " + gb.Name, Value: m.String(), Target: "(measure)"})
+			if strings.Contains(u, "docs/") || strings.Contains(u, "p50") || strings.Contains(u, "p99") {
+				hs = append(hs, m.String())
 			}
 		}
+		if len(hs) > 0 {
+			res.Headlines = append(res.Headlines, headline{Metric: "Index: " + gb.Name, Value: strings.Join(hs, ", "), Target: "(measure)"})
+		}
+	}
+	if logs := benchLogLines(out); len(logs) > 0 {
+		b.WriteString("\nThe benchmarks' own log lines:\n\n```\n" + strings.Join(logs, "\n") + "\n```\n")
 	}
 	if r.Err != nil {
 		fmt.Fprintf(&b, "\n`go test` failed after these results: %s\n", mdCell(r.Err.Error()))
 	}
 	res.Body = b.String()
 	return res, nil
+}
+
+// benchLogLines returns the b.Log lines of benchmark output that report a
+// rate (such as "indexed 100000 docs in 1m9s (1449 docs/s)").
+func benchLogLines(out string) []string {
+	var logs []string
+	for line := range strings.Lines(out) {
+		l := strings.TrimSpace(line)
+		if !strings.HasPrefix(l, "Benchmark") && strings.Contains(l, "/s") && strings.Contains(l, ".go:") {
+			logs = append(logs, l)
+		}
+	}
+	return logs
 }

@@ -49,11 +49,11 @@ type corpusSize struct {
 	TextDocs, IngestDocs, DropDocs               int
 }
 
-func sizeFor(quick bool, runs int) corpusSize {
+func sizeFor(quick bool) corpusSize {
 	if quick {
-		return corpusSize{Letters: 1, FaxPages: 1, ScanPages: 2, TextLayerPages: 1, TextDocs: 6, IngestDocs: 100, DropDocs: runs}
+		return corpusSize{Letters: 1, FaxPages: 1, ScanPages: 2, TextLayerPages: 1, TextDocs: 6, IngestDocs: 100, DropDocs: 3}
 	}
-	return corpusSize{Letters: 2, FaxPages: 2, ScanPages: 4, TextLayerPages: 2, Oversized: true, TextDocs: 20, IngestDocs: 1000, DropDocs: runs}
+	return corpusSize{Letters: 2, FaxPages: 2, ScanPages: 4, TextLayerPages: 2, Oversized: true, TextDocs: 20, IngestDocs: 1000, DropDocs: 3}
 }
 
 // tools names the external programs used to make inputs.
@@ -208,8 +208,8 @@ func fileSize(p string) int64 {
 }
 
 // buildCorpus generates (or reuses) the inputs for a mode.
-func buildCorpus(ctx context.Context, dir, repo string, quick bool, runs int, logf func(string, ...any)) (*corpus, error) {
-	mode := fmt.Sprintf("v%s quick=%v runs=%d", corpusVersion, quick, runs)
+func buildCorpus(ctx context.Context, dir, repo string, quick bool, logf func(string, ...any)) (*corpus, error) {
+	mode := fmt.Sprintf("v%s quick=%v", corpusVersion, quick)
 	manifest := filepath.Join(dir, "corpus.json")
 	if b, err := os.ReadFile(manifest); err == nil {
 		var c corpus
@@ -230,7 +230,7 @@ func buildCorpus(ctx context.Context, dir, repo string, quick bool, runs int, lo
 	}
 	start := time.Now()
 	g := &generator{ctx: ctx, dir: dir, t: t, gen: newLetterGen(2026)}
-	sz := sizeFor(quick, runs)
+	sz := sizeFor(quick)
 	c := &corpus{Mode: mode}
 
 	// Scanned letters: 300 dpi grey PNG, read as is by appealdesk and

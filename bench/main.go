@@ -21,6 +21,8 @@ import (
 type benchEnv struct {
 	quick   bool
 	runs    int
+	pruns   int // runs of the pipeline section (each ingests the whole bulk set)
+	omRuns  int // runs of ocrmypdf, the slowest tool
 	workers int
 	out     string // scratch dir: inputs/, work/, results.json
 	repo    string // repository root (go test ./index/ runs here)
@@ -67,6 +69,8 @@ func main() {
 	var (
 		quick    = flag.Bool("quick", false, "smoke check: 1 run each on fewer pages")
 		runs     = flag.Int("runs", 0, "timed runs per measurement (default 3, 1 with --quick)")
+		pruns    = flag.Int("pipeline-runs", 0, "runs of the pipeline section, each a fresh daemon and a full bulk ingest (default: --runs)")
+		omRuns   = flag.Int("ocrmypdf-runs", 0, "runs of ocrmypdf, the slowest tool (default: --runs)")
 		workers  = flag.Int("workers", runtime.NumCPU(), "parallelism given to every tool (OCR workers, tesseract processes, ocrmypdf -j)")
 		out      = flag.String("out", "bench/out", "scratch directory for inputs and outputs (not committed)")
 		report   = flag.String("report", "BENCHMARKS.md", "report to write")
@@ -94,7 +98,13 @@ func main() {
 		fmt.Fprintf(os.Stderr, "%s bench: %s\n", time.Now().UTC().Format("15:04:05"), fmt.Sprintf(format, a...))
 	}
 	repo, _ := os.Getwd()
-	env := &benchEnv{quick: *quick, runs: *runs, workers: max(*workers, 1), out: *out, repo: repo, bin: *bin, logf: logf}
+	if *pruns <= 0 {
+		*pruns = *runs
+	}
+	if *omRuns <= 0 {
+		*omRuns = *runs
+	}
+	env := &benchEnv{quick: *quick, runs: *runs, pruns: *pruns, omRuns: *omRuns, workers: max(*workers, 1), out: *out, repo: repo, bin: *bin, logf: logf}
 	for _, p := range []*string{&env.bin, &env.out} {
 		if abs, err := filepath.Abs(*p); err == nil {
 			*p = abs
@@ -118,7 +128,7 @@ func main() {
 	if inDir == "" {
 		inDir = filepath.Join(env.out, map[bool]string{true: "inputs-quick", false: "inputs-full"}[*quick])
 	}
-	c, cerr := buildCorpus(ctx, inDir, repo, *quick, *runs, logf)
+	c, cerr := buildCorpus(ctx, inDir, repo, *quick, logf)
 	if cerr != nil {
 		logf("inputs: %v", cerr)
 	}

@@ -55,6 +55,10 @@ func (c command) run(ctx context.Context) execResult {
 	cmd := exec.CommandContext(ctx, c.Name, c.Args...)
 	cmd.Env = c.Env
 	cmd.Dir = c.Dir
+	// Own process group, killed whole on timeout: ocrmypdf's tesseract
+	// children and appealdesk's OCR workers must not outlive a hung run.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -169,9 +173,10 @@ func environ(extra ...string) []string {
 
 // procPeak is the highest VmHWM seen for one process of a watched tree.
 type procPeak struct {
-	PID   int    `json:"pid"`
-	Cmd   string `json:"cmd"` // program base name and first argument only
-	HWMKB int64  `json:"hwm_kb"`
+	PID   int           `json:"pid"`
+	Cmd   string        `json:"cmd"` // program base name and first argument only
+	HWMKB int64         `json:"hwm_kb"`
+	CPU   time.Duration `json:"cpu"` // user+system at the last sample
 }
 
 // treeWatcher polls /proc for a process and all its descendants and keeps
@@ -218,6 +223,11 @@ func (w *treeWatcher) sample(root int) {
 			w.peaks[pid] = p
 		}
 		p.HWMKB = max(p.HWMKB, hwm)
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+			if self, _, ok := parseStatCPU(string(b)); ok {
+				p.CPU = max(p.CPU, time.Duration(self)*time.Second/clockTicks)
+			}
+		}
 	}
 }
 
@@ -325,3 +335,84 @@ func procCmd(pid int) string {
 }
 
 func mib(kb int64) string { return fmt.Sprintf("%.0f MiB", float64(kb)/1024) }
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat times (100 on Linux).
+const clockTicks = 100
+
+// parseStatCPU returns utime+stime and cutime+cstime from /proc/<pid>/stat,
+// in clock ticks.
+func parseStatCPU(stat string) (self, children int64, ok bool) {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, 0, false
+	}
+	f := strings.Fields(stat[i+1:])
+	// After the name: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14).
+	if len(f) < 15 {
+		return 0, 0, false
+	}
+	var v [4]int64
+	for k := range v {
+		n, err := strconv.ParseInt(f[11+k], 10, 64)
+		if err != nil {
+			return 0, 0, false
+		}
+		v[k] = n
+	}
+	return v[0] + v[1], v[2] + v[3], true
+}
+
+// treeCPU is the CPU time used so far by a process, its live descendants
+// and the children it has reaped.
+func treeCPU(root int) time.Duration {
+	var ticks int64
+	for _, pid := range descendants(root) {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		self, children, ok := parseStatCPU(string(b))
+		if !ok {
+			continue
+		}
+		ticks += self
+		if pid == root {
+			ticks += children
+		}
+	}
+	return time.Duration(ticks) * time.Second / clockTicks
+}
+
+// cmdSummary is the processes of one command name in a watched tree.
+type cmdSummary struct {
+	Cmd    string
+	Procs  int
+	MaxHWM int64         // KiB, the largest single process
+	CPU    time.Duration // summed
+}
+
+// summarize groups peaks by command, in first-seen order.
+func summarize(peaks []procPeak) []cmdSummary {
+	var out []cmdSummary
+	idx := map[string]int{}
+	for _, p := range peaks {
+		i, ok := idx[p.Cmd]
+		if !ok {
+			i = len(out)
+			idx[p.Cmd] = i
+			out = append(out, cmdSummary{Cmd: p.Cmd})
+		}
+		out[i].Procs++
+		out[i].MaxHWM = max(out[i].MaxHWM, p.HWMKB)
+		out[i].CPU += p.CPU
+	}
+	return out
+}
+
+func (c cmdSummary) String() string {
+	procs := ""
+	if c.Procs > 1 {
+		procs = fmt.Sprintf(" ×%d", c.Procs)
+	}
+	return fmt.Sprintf("`%s`%s: peak %s, CPU %.1f s", c.Cmd, procs, mib(c.MaxHWM), c.CPU.Seconds())
+}

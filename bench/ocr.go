@@ -18,9 +18,10 @@ type toolRun struct {
 	Walls    []time.Duration
 	CPUs     []time.Duration
 	MaxRSSKB int64
-	Texts    []string // per document, from the first run
-	OCRPages int      // pages the tool actually OCRed (appealdesk reports it)
-	Failed   int      // files the tool reported an error for
+	Texts    []string     // per document, from the first run
+	OCRPages int          // pages the tool actually OCRed (appealdesk reports it)
+	Procs    []cmdSummary // appealdesk's processes in the first run
+	Failed   int          // files the tool reported an error for
 	Peaks    []procPeak
 	Skipped  string
 	Errors   string
@@ -71,6 +72,7 @@ func (e *benchEnv) appealdeskOCR(ctx context.Context, t *toolRun, docs []benchDo
 	t.MaxRSSKB = max(t.MaxRSSKB, r.MaxRSSKB)
 	t.Peaks = mergePeaks(t.Peaks, r.Peaks)
 	if t.Texts == nil {
+		t.Procs = summarize(r.Peaks)
 		t.OCRPages = 0
 		for _, l := range lines {
 			t.Texts = append(t.Texts, l.Text)
@@ -131,8 +133,9 @@ func (e *benchEnv) tesseractOCR(ctx context.Context, t *toolRun, docs []benchDoc
 	return nil
 }
 
-// ocrmypdfOCR runs ocrmypdf over each PDF in turn with -j workers; the text
-// is read back with pdftotext (not timed).
+// ocrmypdfOCR runs one `ocrmypdf -j 1` per PDF, e.workers at a time (the
+// same shape as raw tesseract's one process per image); the text is read
+// back with pdftotext (not timed).
 func (e *benchEnv) ocrmypdfOCR(ctx context.Context, t *toolRun, docs []benchDoc, dir string) error {
 	omp, err := exec.LookPath("ocrmypdf")
 	if err != nil {
@@ -145,11 +148,11 @@ func (e *benchEnv) ocrmypdfOCR(ctx context.Context, t *toolRun, docs []benchDoc,
 	var outs []string
 	for i, d := range docs {
 		out := filepath.Join(dir, fmt.Sprintf("%02d.pdf", i))
-		cmds = append(cmds, command{Name: omp, Args: []string{"-q", "-j", fmt.Sprint(e.workers), "--skip-text", "--output-type", "pdf", "-O", "0", d.PDF, out}, Env: environ("OMP_THREAD_LIMIT=1"), Timeout: ocrTimeout(d.Pages)})
+		cmds = append(cmds, command{Name: omp, Args: []string{"-q", "-j", "1", "--skip-text", "--output-type", "pdf", "-O", "0", d.PDF, out}, Env: environ("OMP_THREAD_LIMIT=1"), Timeout: ocrTimeout(d.Pages)})
 		outs = append(outs, out)
 	}
-	t.Cmd = fmt.Sprintf("OMP_THREAD_LIMIT=1 ocrmypdf -q -j %d --skip-text --output-type pdf -O 0 IN.pdf OUT.pdf (one PDF at a time; text read back with pdftotext, not timed)", e.workers)
-	r, err := runPool(ctx, 1, cmds)
+	t.Cmd = fmt.Sprintf("OMP_THREAD_LIMIT=1 ocrmypdf -q -j 1 --skip-text --output-type pdf -O 0 IN.pdf OUT.pdf (one process per PDF, %d at a time; text read back with pdftotext, not timed)", e.workers)
+	r, err := runPool(ctx, e.workers, cmds)
 	if err != nil {
 		return err
 	}
@@ -193,7 +196,7 @@ func (e *benchEnv) ocrSet(ctx context.Context, set string, docs []benchDoc) []*t
 	om := &toolRun{Tool: "ocrmypdf"}
 	for run := range e.runs {
 		for _, t := range []*toolRun{ad, ts, om} {
-			if t.Skipped != "" || ctx.Err() != nil {
+			if t.Skipped != "" || ctx.Err() != nil || (t == om && run >= e.omRuns) {
 				continue
 			}
 			dir := filepath.Join(e.out, "work", "ocr", set, strings.Fields(t.Tool)[0], fmt.Sprint(run))
@@ -276,13 +279,17 @@ func benchOCR(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 		if ad.Errors != "" {
 			fmt.Fprintf(&b, "\nappealdesk reported per-file errors: %s\n", mdCell(ad.Errors))
 		}
-		if len(ad.Peaks) > 0 {
-			b.WriteString("\nappealdesk processes (peak VmHWM, polled every 100 ms): ")
+		if len(ad.Procs) > 0 {
+			b.WriteString("\nappealdesk's processes in the first run (VmHWM and CPU polled every 100 ms from /proc): ")
 			var ps []string
-			for _, p := range ad.Peaks {
-				ps = append(ps, fmt.Sprintf("`%s` %s", p.Cmd, mib(p.HWMKB)))
+			for _, p := range ad.Procs {
+				ps = append(ps, p.String())
 			}
-			b.WriteString(strings.Join(ps, ", ") + "\n")
+			b.WriteString(strings.Join(ps, "; ") + ".")
+			if ts.ok() {
+				fmt.Fprintf(&b, " Raw tesseract used %.1f s of CPU for the same pages.", median(ts.CPUs).Seconds())
+			}
+			b.WriteString("\n")
 		}
 		b.WriteString("\nCommands:\n\n")
 		for _, t := range tools {

@@ -34,7 +34,7 @@ func renderReport(results map[string]*sectionResult, env *benchEnv, notesPath st
 
 	b.WriteString("\n## Machine\n\n")
 	b.WriteString(machineTable())
-	fmt.Fprintf(&b, "\nParallelism given to every tool: %d (appealdesk `--ocr-workers`, concurrent `tesseract` processes, `ocrmypdf -j`, concurrent `pdftotext` processes).\n", env.workers)
+	fmt.Fprintf(&b, "\nParallelism given to every tool: %d (appealdesk `--ocr-workers`, concurrent `tesseract`, `ocrmypdf -j 1` and `pdftotext` processes).\n", env.workers)
 
 	b.WriteString("\n## How to run\n\n")
 	b.WriteString("```\nbash bench/run.sh            # full: medians of 3, ~15 min\nbash bench/run.sh --quick    # smoke check: 1 run each, fewer pages\nbash bench/run.sh --sections ocr,index   # re-run some sections, keep the others' last results\n```\n")
