@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -190,5 +191,34 @@ func TestNewPoolRejectsBadLanguages(t *testing.T) {
 		if _, err := NewPool(PoolOptions{Languages: l}); err == nil {
 			t.Errorf("languages %q accepted", l)
 		}
+	}
+}
+
+// TestPoolConcurrent: more callers than workers share the children; every
+// caller gets its own page's text.
+func TestPoolConcurrent(t *testing.T) {
+	t.Parallel()
+	p := testPool(t, PoolOptions{Workers: 2}, "")
+	top := cropTop(t, readPage(t))
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 4 {
+		wg.Go(func() {
+			got, err := p.Recognize(context.Background(), top)
+			if err == nil && !strings.Contains(got.Text, "99214") {
+				err = errors.New("wrong text: " + got.Text)
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(p.all); n > 2 {
+		t.Errorf("%d children for 2 workers", n)
 	}
 }
