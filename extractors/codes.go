@@ -311,7 +311,7 @@ func (p *cdPage) computeLineCtx() []cdCtx {
 		}
 		money := cdMoneyRe.FindAllStringIndex(lt, -1)
 		hasMoney := len(money) > 0
-		if kinds != 0 && !hasMoney && cdHeaderLike(lt) && (n >= 2 || cdTableWordRe.MatchString(lt)) {
+		if kinds != 0 && !hasMoney && cdHeaderLike(lt) && !cdCodeShapeRe.MatchString(lt) && (n >= 2 || cdTableWordRe.MatchString(lt)) {
 			table = kinds
 			idle = 0
 			continue
@@ -354,6 +354,11 @@ func cdHeaderLike(line string) bool {
 	}
 	return len(words) > 0 && lower*10 <= len(words)*3
 }
+
+// cdCodeShapeRe finds code-shaped values on a line: a header names columns,
+// it holds no codes ("ICD-10 Code" and "CPT-4" are fine; so are a claim
+// number or a date beside the header).
+var cdCodeShapeRe = regexp.MustCompile(`\b(?:[A-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}|[0-9]{5}|[A-Z][0-9]{2,4}|[0-9]{4}[FTU]|MA[0-9]{2,3}|(?:CO|PR|OA|PI)[ -]?[0-9]{1,3})\b`)
 
 var cdTableWordRe = regexp.MustCompile(`(?i)\b(?:billed|charges?|charged|amount|paid|allowed|date|dos|units?|description|modifiers?|mod|qty|pointer)\b`)
 
@@ -525,6 +530,10 @@ func (p *cdPage) classify(raw, u string, s, e int, ctx cdCtx, gi int, immediate 
 		return Code{}, false, false
 	}
 	uppercase := raw == u
+	var labelKind cdCtx
+	if gi >= 0 {
+		labelKind = p.labels[gi].kind
+	}
 	switch {
 	case cdDotICDRe.MatchString(u):
 		und := strings.Replace(u, ".", "", 1)
@@ -536,10 +545,6 @@ func (p *cdPage) classify(raw, u string, s, e int, ctx cdCtx, gi int, immediate 
 		}
 		return Code{System: SystemICD10CM, Code: u}, true, ctx&cdDx != 0
 	case cdFiveRe.MatchString(u):
-		var labelKind cdCtx
-		if gi >= 0 {
-			labelKind = p.labels[gi].kind
-		}
 		if glued || ctx&(cdProc|cdProcWeak|cdSvcLine) == 0 || labelKind&(cdDx|cdCARC|cdRARC|cdNPI) != 0 {
 			return Code{}, false, false
 		}
@@ -581,6 +586,9 @@ func (p *cdPage) classify(raw, u string, s, e int, ctx cdCtx, gi int, immediate 
 	case cdRARCRe.MatchString(u):
 		if glued {
 			return Code{}, false, false
+		}
+		if labelKind&(cdRARC|cdCARC|cdAdj) != 0 {
+			return Code{System: SystemRARC, Code: u}, true, true
 		}
 		if ctx&cdDx != 0 {
 			if cdValidICD(u) && len(u) >= 3 && !cdAnalyte(u) {
@@ -697,7 +705,7 @@ func (p *cdPage) repair(raw string, s, e int, ctx cdCtx, gi int, immediate bool)
 	}
 	// A diagnosis read with a digit for its letter ("Diagnosis: 110" for
 	// I10) right after its label.
-	if digits == len(raw) && ctx&cdDx != 0 && gi >= 0 && immediate && len(raw) >= 3 && len(raw) <= 7 && strings.IndexByte("0158", raw[0]) >= 0 {
+	if digits == len(raw) && gi >= 0 && p.labels[gi].kind&cdDx != 0 && immediate && len(raw) >= 3 && len(raw) <= 7 && strings.IndexByte("0158", raw[0]) >= 0 {
 		if c, ok, _ := p.classify(cdRepairICD(raw), cdRepairICD(raw), s, e, ctx, gi, immediate); ok && c.System == SystemICD10CM {
 			return c, true
 		}
