@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -139,9 +140,7 @@ func TestSearchHitsSnippetsFacets(t *testing.T) {
 	}
 }
 
-func itoa(n int) string {
-	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n%10)))
-}
+func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestSearchBadQueries(t *testing.T) {
 	x := openTest(t)
