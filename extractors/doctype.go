@@ -60,8 +60,30 @@ var docOrder = []string{DocMSN, DocEOB, DocAppealLetter, DocMedicalRecord, DocLa
 var (
 	reDenialWords = regexp.MustCompile(`(?i)\bdeni(?:ed|al)\b|\bnot (?:medically necessary|approved|covered)\b|adverse (?:benefit )?determination|(?:unable|not able) to approve|cannot approve`)
 	reFirstPerson = regexp.MustCompile(`(?i)\bi am writing\b|\bi believe\b|\bplease reconsider\b|\bi (?:am requesting|request|ask|have tried|had)\b|\bmy (?:doctor|physician|claim|appeal|treatment|condition|son|daughter|child|wife|husband)\b`)
+	reTitlePA     = regexp.MustCompile(`(?i)prior (?:authorization|approval)|pre-?certification|pre-?authorization|authorization (?:decision|determination|notice)|notice of (?:pre-service|prior authorization)`)
 	reApproved    = regexp.MustCompile(`(?i)\b(?:has|have|is|was) been (?:approved|authorized)\b|\b(?:request|authorization) (?:is|was) approved\b`)
 )
+
+var reSalutation = regexp.MustCompile(`(?i)^\s*(?:dear\b|re:|to whom)`)
+
+// docTitle returns the first lines of the first non-empty page, up to the
+// salutation: letterhead and title.
+func docTitle(pages []string) string {
+	for _, p := range pages {
+		if strings.TrimSpace(p) == "" {
+			continue
+		}
+		var out []string
+		for _, l := range letterhead(p[:min(len(p), 2000)]) {
+			if reSalutation.MatchString(l) || len(out) == 6 {
+				break
+			}
+			out = append(out, l)
+		}
+		return strings.Join(out, "\n")
+	}
+	return ""
+}
 
 // ClassifyDocType returns the document type (denial_letter, eob, msn,
 // prior_auth, medical_record, lab_result, appeal_letter, correspondence,
@@ -72,10 +94,7 @@ func ClassifyDocType(pages []string) string {
 		return DocOther
 	}
 	lower := strings.ToLower(text)
-	title := strings.Join(letterhead(pages[0][:min(len(pages[0]), 2000)]), "\n")
-	if len(pages[0]) == 0 && len(pages) > 1 {
-		title = strings.Join(letterhead(pages[1][:min(len(pages[1]), 2000)]), "\n")
-	}
+	title := docTitle(pages)
 	scores := map[string]int{}
 	for _, dt := range docOrder {
 		for _, s := range docSignals[dt] {
@@ -89,8 +108,12 @@ func ClassifyDocType(pages []string) string {
 			}
 		}
 	}
-	// A prior-authorization denial is reported as a denial letter; a
-	// prior-auth document is prior_auth when it approves or is a PA form.
+	// A prior-authorization denial letter is reported as a denial letter; a
+	// document is prior_auth when it approves, or when its title says it is
+	// a prior-authorization (precertification) determination.
+	if reTitlePA.MatchString(title) {
+		scores[DocPriorAuth] += 15
+	}
 	if scores[DocPriorAuth] > 0 && reApproved.MatchString(text) && !reDenialWords.MatchString(text) {
 		scores[DocPriorAuth] += 10
 	}

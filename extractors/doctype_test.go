@@ -13,6 +13,7 @@ func TestClassifyDocType(t *testing.T) {
 		{"EOB with ABD notice", "EXPLANATION OF BENEFITS This is a notice of an adverse benefit determination. Amount Charged. Your Plan Paid. Claim Total.", DocEOB},
 		{"denial letter", "Dear Member: We have denied your request because it is not medically necessary. You have the right to appeal.", DocDenialLetter},
 		{"PA denial is a denial letter", "Prior authorization request. We are unable to approve your request; it is not medically necessary. Notice of denial.", DocDenialLetter},
+		{"PA determination titled as such, denied", "Prior Authorization Determination\nDate: 01/05/2026\nYour request for an MRI is denied: it is not medically necessary. You may appeal.", DocPriorAuth},
 		{"PA approval", "Prior Authorization Determination. Your prior authorization request has been approved. Authorization number 1.", DocPriorAuth},
 		{"progress note", "PROGRESS NOTE Chief Complaint: cough. HPI: 3 days. Assessment and Plan: rest. Electronically signed by Dr X", DocMedicalRecord},
 		{"discharge summary", "DISCHARGE SUMMARY Admission date 1/1/2026. Hospital course uneventful.", DocMedicalRecord},
