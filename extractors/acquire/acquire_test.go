@@ -310,6 +310,9 @@ func TestBadInput(t *testing.T) {
 			"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
 			"<< /Type /Page /Parent 2 0 R /Resources << >> /Contents 4 0 R >>",
 			stream("/Filter /FlateDecode", deflate(bytes.Repeat([]byte("["), 1<<20)))), Limits{}, nil, nil},
+		{"PDF xref /Prev chain loops", xrefPrevLoop(), Limits{}, ErrCorrupt, nil},
+		{"PDF xref subsection claims 10^10 objects", appendUpdate(gs, "xref\n9999999999 1\n0000000000 00000 n \n"), Limits{}, ErrTooLarge, nil},
+		{"PDF xref stream claims 10^11 objects", appendUpdate(gs, "1 0 obj << /Type /XRef /Size 99999999999 /W [1 2 1] /Length 4 >>\nstream\n\x01\x00\x00\x00\nendstream\nendobj\n"), Limits{}, ErrTooLarge, nil},
 		{"PDF without pages", buildPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"), Limits{}, ErrCorrupt, nil},
 		{"PDF with a Flate bomb content stream", buildPDF(
 			"<< /Type /Catalog /Pages 2 0 R >>",
@@ -463,4 +466,31 @@ func TestEXIFOrientation(t *testing.T) {
 	if diff := meanAbsDiff(resizeGray(g, src.Rect.Dx(), src.Rect.Dy()), src); diff > 8 {
 		t.Errorf("photo differs from the source by %.1f", diff)
 	}
+}
+
+// xrefPrevLoop is a valid one-page PDF whose trailer's /Prev points back
+// at its own xref table.
+func xrefPrevLoop() []byte {
+	b := buildPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+		stream("", []byte("q Q")),
+	)
+	x := bytes.LastIndex(b, []byte("\nxref\n")) + 1
+	return bytes.Replace(b, []byte("/Root 1 0 R >>"), []byte(fmt.Sprintf("/Root 1 0 R /Prev %d >>", x)), 1)
+}
+
+// appendUpdate appends an incremental-update section (body, then a trailer
+// pointing back at the original xref) to a PDF.
+func appendUpdate(pdf []byte, section string) []byte {
+	i := bytes.LastIndex(pdf, []byte("startxref"))
+	prev, _ := leadingInt(pdf[i+len("startxref"):])
+	b := append(bytes.Clone(pdf), '\n')
+	off := len(b)
+	b = append(b, section...)
+	if strings.HasPrefix(section, "xref") {
+		b = fmt.Appendf(b, "trailer\n<< /Size 5 /Root 1 0 R /Prev %d >>\n", prev)
+	}
+	return fmt.Appendf(b, "startxref\n%d\n%%%%EOF\n", off)
 }

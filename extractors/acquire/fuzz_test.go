@@ -175,3 +175,14 @@ func FuzzImageDPI(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheckXref: the xref pre-check must terminate and never panic, whatever
+// the chain looks like.
+func FuzzCheckXref(f *testing.F) {
+	f.Add(xrefPrevLoop())
+	f.Add([]byte("xref\n0 3\n0000000000 65535 f \ntrailer << /Size 3 /Prev 0 >>\nstartxref\n0\n%%EOF"))
+	f.Add([]byte("1 0 obj << /Type /XRef /Index [0 5 7 2] /Size 9 /Prev 1 >> stream\nstartxref\n0"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_ = checkXref(b)
+	})
+}

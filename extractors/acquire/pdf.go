@@ -62,6 +62,9 @@ func openPDF(data []byte, lim Limits) (d *Document, err error) {
 	if err := checkObjectStreams(data); err != nil {
 		return nil, err
 	}
+	if err := checkXref(data); err != nil {
+		return nil, err
+	}
 	r, err := pdf.NewReaderEncrypted(headerFix(data), int64(len(data)), func() string { return "" })
 	if err != nil {
 		err = classifyPDFError(err)
