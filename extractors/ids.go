@@ -21,7 +21,7 @@ var (
 	idFillRe       = regexp.MustCompile(`^[ \t]*(?:[:#.=\-–)][ \t]*)*(?:is[ \t]+)?`)
 	idPhoneRe      = regexp.MustCompile(`^(?:1-)?\d{3}-\d{3}-\d{4}$`)
 	idDateRe       = regexp.MustCompile(`^\d{1,4}-\d{1,2}-\d{1,4}$`)
-	idSplitRe      = regexp.MustCompile(`^ ([0-9]{3,})(?:[ \t]{2,}|[ \t]*\r?\n|[ \t]*$)`)
+	idSplitRe      = regexp.MustCompile(`^((?: [0-9]{2,}){1,5})(?:[ \t]{2,}|[ \t]*\r?\n|[ \t]*$)`)
 	idPrevRe       = regexp.MustCompile(`([A-Za-z]+)[^A-Za-z\n]*$`)
 	idAuthBeforeRe = regexp.MustCompile(`(?i)\b(?:auth(?:orization)?|pre-?cert(?:ification)?|approval)\s*[/&]?\s*$`)
 )
@@ -127,11 +127,16 @@ func idValueAfter(text string, end int) (string, bool) {
 		return "", false
 	}
 	after := rest[len(v):]
-	// OCR splits a long id with a space ("U89241 88171"): a run of three or
-	// more digits after one space, ending its line or cell, belongs to it.
-	if m := idSplitRe.FindStringSubmatch(after); m != nil && len(strings.ReplaceAll(v, "-", ""))+len(m[1]) <= 23 && len(v) >= 4 {
-		v += m[1]
-		after = after[len(m[0]):]
+	// An id printed in groups ("HF 4471 0092 01") or split by OCR
+	// ("U89241 88171"): digit groups after single spaces, ending the line
+	// or cell, belong to it.
+	if m := idSplitRe.FindStringSubmatch(after); m != nil {
+		joined := v + strings.ReplaceAll(m[1], " ", "")
+		last := m[1][strings.LastIndexByte(m[1], ' ')+1:]
+		if len(strings.ReplaceAll(joined, "-", "")) <= 23 && (len(v) >= 4 && len(last) >= 3 || !strings.ContainsAny(v, "0123456789")) {
+			v = joined
+			after = after[len(m[0]):]
+		}
 	}
 	if len(after) > 1 && (after[0] == '/' || after[0] == '.' || after[0] == ',' || after[0] == ':') && cdIsDigit(after[1]) {
 		return "", false // a date, an amount or a time

@@ -41,6 +41,7 @@ func TestFindIdentifiers(t *testing.T) {
 		{"blocks of different sizes are not paired", []string{"Member ID:\nClaim number\n\nU8924188171\n"}, nil, nil},
 
 		// Fixed bugs.
+		{"bug: an id printed in groups", []string{"Member ID#:  HF 4471 0092 01\nSubscriber ID: ABC 1"}, nil, []string{"HF4471009201"}},
 		{"bug: OCR read a leading S as a dollar sign", []string{"Subscriber ID: $GQ682207871\nClaim #: $1250.00"}, nil, []string{"SGQ682207871"}},
 		{"bug: OCR split ids with a space", []string{"Member ID: U89241 88171\nCLAIM# 95282091 141359\nClaim #: A12345 2024 was"}, []string{"95282091141359", "A12345"}, []string{"U8924188171"}},
 		{"bug: a prior-authorization number was taken for a claim", []string{"Authorization/Reference #: PA584656557\nAuth Reference # PA11122233"}, nil, nil},
