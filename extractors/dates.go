@@ -320,7 +320,9 @@ func scanDates(pages []string) []dateHit {
 			if j > 0 {
 				prevEnd = hits[j-1].end
 				between := p[hits[j-1].end:h.start]
-				if reRangeJoin.MatchString(between) && !strings.Contains(between, "\n") {
+				// "From  To" columns of a claim line: two dates side by side.
+				columns := hits[j-1].role == RoleService && strings.TrimSpace(between) == "" && len(between) < 12
+				if (columns || reRangeJoin.MatchString(between)) && !strings.Contains(between, "\n") {
 					// Second date of a range takes the first one's role.
 					if hits[j-1].role == "" || hits[j-1].role == RoleOther {
 						hits[j-1].role = RoleService
@@ -444,8 +446,9 @@ func layoutRole(text string, h dateHit) string {
 	if reRangeStart.MatchString(strings.ToLower(text[ls:h.start])) {
 		return ""
 	}
-	// A claim line: the date opens the line and codes or amounts follow.
-	if strings.TrimSpace(text[ls:h.start]) == "" && reCodeOrCash.MatchString(text[h.end:le]) {
+	// A claim line: the date opens the line (or follows a short line or
+	// claim number) and codes or amounts follow.
+	if prefix := strings.TrimSpace(text[ls:h.start]); (prefix == "" || len(prefix) <= 20 && !strings.Contains(prefix, " ") && strings.ContainsAny(prefix, "0123456789")) && reCodeOrCash.MatchString(text[h.end:le]) {
 		return RoleService
 	}
 	return ""
