@@ -93,6 +93,7 @@ func TestFindDatesRoles(t *testing.T) {
 		{"on or after is other", "dates of service occurring on or after January 1, 2022", "2022-01-01/other"},
 		{"as of is other", "Your plan status as of 3/3/23", "2023-03-03/other"},
 		{"same date, two roles", "Statement Date: 3/3/23\nAccumulators as of 3/3/23", "2023-03-03/notice 2023-03-03/other"},
+		{"date prepared", "Date Prepared: 04/01/2026", "2026-04-01/notice"},
 		{"Dated: at line start", "Dated: March 2, 2026\nRe: your letter dated February 9, 2026", "2026-03-02/notice 2026-02-09/other"},
 		{"right-aligned letterhead date", "ACME HEALTH PLAN                      March 2, 2026\n123 Main St\n\nDear Member:", "2026-03-02/notice"},
 		{"right-aligned date deep in the body is not the notice", strings.Repeat("line\n", 20) + "Total                      March 2, 2026", "2026-03-02/other"},
