@@ -233,14 +233,19 @@ func digestHex(d string) string {
 
 // GetBlob returns a document's original bytes, refusing more than max.
 func (b *Bus) GetBlob(ctx context.Context, id string, max int64) ([]byte, error) {
-	info, err := b.Blobs.GetInfo(ctx, id)
+	r, err := b.Blobs.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("blob %s: %w", short(id), err)
+	}
+	defer r.Close()
+	info, err := r.Info()
 	if err != nil {
 		return nil, fmt.Errorf("blob %s: %w", short(id), err)
 	}
 	if max > 0 && int64(info.Size) > max {
 		return nil, Permanent(fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, info.Size, max))
 	}
-	data, err := b.Blobs.GetBytes(ctx, id)
+	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("blob %s: %w", short(id), err)
 	}

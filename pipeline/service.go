@@ -67,7 +67,7 @@ func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
 		ro := RunnerOptions{Drain: opts.Drain, Logger: log, Backoff: opts.Backoff}
 		switch name {
 		case StageText:
-			st, ro.Concurrency = &TextStage{Bus: b, Limits: opts.Limits}, 2
+			st, ro.Concurrency = &TextStage{Bus: b, Limits: opts.Limits}, 4
 		case StageOCR:
 			if opts.Recognizer == nil {
 				return fmt.Errorf("%w: the ocr stage needs a recognizer", ErrBadConfig)
@@ -75,7 +75,7 @@ func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
 			st, ro.Concurrency = &OCRStage{Bus: b, Limits: opts.Limits, Recognizer: opts.Recognizer}, max(opts.OCRConcurrency, 1)
 			ro.Timeout = ocrTimeout(opts.Limits)
 		case StageExtract:
-			st, ro.Concurrency = &ExtractStage{Bus: b}, 2
+			st, ro.Concurrency = &ExtractStage{Bus: b}, 4
 			ro.Timeout = 5 * time.Minute
 		default:
 			return fmt.Errorf("%w %q", ErrUnknownStage, name)
@@ -101,7 +101,7 @@ func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
 	if opts.Watch.Inbox != "" {
 		arrivals := make(chan Arrival, 64)
 		var iwg sync.WaitGroup
-		for range 2 {
+		for range 4 {
 			iwg.Go(func() { b.ingestArrivals(ctx, arrivals, opts.Ingest, log) })
 		}
 		wo := opts.Watch

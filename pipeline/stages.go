@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -352,17 +353,18 @@ func (s *IndexStage) Process(ctx context.Context, d Doc) (Doc, error) {
 func (s *IndexStage) ProcessBatch(ctx context.Context, docs []Doc) ([]Doc, []error) {
 	out := slices.Clone(docs)
 	errs := make([]error, len(docs))
+	// Loading records and updating the registry are round trips to NATS:
+	// run them side by side; only the Bleve batch is one call.
+	prepared := make([]*extractors.Record, len(docs))
+	parallel(len(docs), indexParallelism, func(i int) {
+		prepared[i], errs[i] = s.prepare(ctx, docs[i])
+	})
 	recs := make([]extractors.Record, 0, len(docs))
 	idx := make([]int, 0, len(docs))
 	seen := map[string]bool{}
-	for i, d := range docs {
-		rec, err := s.prepare(ctx, d)
-		if err != nil {
-			errs[i] = err
-			continue
-		}
-		if seen[rec.ID] {
-			continue // the same document twice in one batch
+	for i, rec := range prepared {
+		if errs[i] != nil || rec == nil || seen[rec.ID] {
+			continue // failed, or the same document twice in one batch
 		}
 		seen[rec.ID] = true
 		recs = append(recs, *rec)
@@ -377,7 +379,8 @@ func (s *IndexStage) ProcessBatch(ctx context.Context, docs []Doc) ([]Doc, []err
 		}
 		return out, errs
 	}
-	for k, i := range idx {
+	parallel(len(idx), indexParallelism, func(k int) {
+		i := idx[k]
 		indexed := recs[k].Files
 		st, err := s.Bus.UpdateDoc(ctx, docs[i].ID, func(cur *DocState) (*DocState, error) {
 			if cur == nil {
@@ -397,13 +400,30 @@ func (s *IndexStage) ProcessBatch(ctx context.Context, docs []Doc) ([]Doc, []err
 		})
 		if err != nil {
 			errs[i] = err
-			continue
+			return
 		}
 		if !slices.Equal(st.Files, indexed) {
 			out[i].Next = append(out[i].Next, NextJob{Stage: StageIndex, Job: Job{Doc: st.ID, Gen: st.Gen}})
 		}
-	}
+	})
 	return out, errs
+}
+
+// indexParallelism bounds the concurrent registry calls of an index batch.
+const indexParallelism = 8
+
+// parallel runs fn(0..n-1) on at most width goroutines.
+func parallel(n, width int, fn func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, width)
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			fn(i)
+		})
+	}
+	wg.Wait()
 }
 
 // prepare loads a record, brings its paths and case up to date with the
