@@ -18,7 +18,6 @@ const (
 	catCOB              = "coordination_of_benefits"
 	catEligibility      = "eligibility"
 	catMissingInfo      = "missing_information"
-	catCosmetic         = "cosmetic"
 	catOther            = "other"
 	catNone             = "" // cost sharing or information, not a denial
 )

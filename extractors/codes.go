@@ -1003,9 +1003,6 @@ func (p *cdPage) byteAt(i int) byte {
 func cdIsDigit(b byte) bool  { return b >= '0' && b <= '9' }
 func cdIsLetter(b byte) bool { return b >= 'A' && b <= 'Z' || b >= 'a' && b <= 'z' }
 func cdIsAlnum(b byte) bool  { return cdIsDigit(b) || cdIsLetter(b) }
-func cdIsAlnumRune(r rune) bool {
-	return r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z'
-}
 
 // cdChunk is the size above which cdFindAll cuts text into pieces: Go's
 // regexp matches short inputs with a fast backtracker and long ones with a
