@@ -269,3 +269,24 @@ func threadCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkListing measures the whole-corpus commands (case list and
+// deadlines) at 10,000 documents: they read every stored record.
+func BenchmarkListing(b *testing.B) {
+	x := benchIndex(b, 10000)
+	ctx := context.Background()
+	b.Run("cases", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := x.Cases(ctx, CasesRequest{Today: "2026-01-01"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("deadlines", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			if _, err := x.Deadlines(ctx, DeadlineRequest{Today: "2026-01-01", Within: 30}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
