@@ -313,6 +313,12 @@ func TestBadInput(t *testing.T) {
 		{"PDF xref /Prev chain loops", xrefPrevLoop(), Limits{}, ErrCorrupt, nil},
 		{"PDF xref subsection claims 10^10 objects", appendUpdate(gs, "xref\n9999999999 1\n0000000000 00000 n \n"), Limits{}, ErrTooLarge, nil},
 		{"PDF xref stream claims 10^11 objects", appendUpdate(gs, "1 0 obj << /Type /XRef /Size 99999999999 /W [1 2 1] /Length 4 >>\nstream\n\x01\x00\x00\x00\nendstream\nendobj\n"), Limits{}, ErrTooLarge, nil},
+		{"PDF object stream claiming 10^11 objects", withObjects(gs, stream("/Type /ObjStm /N 99999999999 /First 4 /Filter /FlateDecode", deflate([]byte("1 0 <<>>")))), Limits{}, ErrCorrupt, nil},
+		{"PDF object streams extending each other", withObjects(gs,
+			stream("/Type /ObjStm /N 1 /First 4 /Extends 101 0 R", []byte("1 0 <<>>")),
+			stream("/Type /ObjStm /N 1 /First 4 /Extends 100 0 R", []byte("1 0 <<>>"))), Limits{}, ErrCorrupt, nil},
+		{"PDF font Unicode map nested deep (compressed)", fontPDF(deflate(bytes.Repeat([]byte("["), 1<<22)), "BT /F1 12 Tf (x) Tj ET"), Limits{}, nil, nil},
+		{"PDF switching fonts 60000 times over a big Unicode map", fontPDF(deflate(bytes.Repeat([]byte("% padding padding padding\n"), 200)), strings.Repeat("BT /F1 12 Tf (x) Tj ET\n", 60000)), Limits{}, nil, nil},
 		{"PDF without pages", buildPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [] /Count 0 >>"), Limits{}, ErrCorrupt, nil},
 		{"PDF with a Flate bomb content stream", buildPDF(
 			"<< /Type /Catalog /Pages 2 0 R >>",
@@ -493,4 +499,32 @@ func appendUpdate(pdf []byte, section string) []byte {
 		b = fmt.Appendf(b, "trailer\n<< /Size 5 /Root 1 0 R /Prev %d >>\n", prev)
 	}
 	return fmt.Appendf(b, "startxref\n%d\n%%%%EOF\n", off)
+}
+
+// withObjects inserts extra objects, numbered from 100, before a PDF's
+// xref table (they are not referenced; only the pre-checks see them).
+func withObjects(pdf []byte, objs ...pdfObj) []byte {
+	x := bytes.LastIndex(pdf, []byte("\nxref\n")) + 1
+	var ins bytes.Buffer
+	for i, o := range objs {
+		fmt.Fprintf(&ins, "%d 0 obj\n%s\nendobj\n", 100+i, o)
+	}
+	out := append(append(bytes.Clone(pdf[:x]), ins.Bytes()...), pdf[x:]...)
+	// The startxref offset moved by len(ins).
+	i := bytes.LastIndex(out, []byte("startxref\n"))
+	off, _ := leadingInt(out[i+10:])
+	return append(out[:i], fmt.Appendf(nil, "startxref\n%d\n%%%%EOF\n", int(off)+ins.Len())...)
+}
+
+// fontPDF is a one-page PDF whose font F1 has the given (Flate) ToUnicode
+// stream.
+func fontPDF(toUnicode []byte, content string) []byte {
+	return buildPDF(
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+		stream("", []byte(content)),
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+		stream("/Filter /FlateDecode", toUnicode),
+	)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -162,33 +163,73 @@ func classifyPDFError(err error) error {
 	return fmt.Errorf("%w: %s", ErrCorrupt, msg)
 }
 
-// checkObjectStreams inflates every object stream (bounded) and checks its
-// nesting, which the file-level scan cannot see through compression.
+var (
+	objStmNRe       = regexp.MustCompile(`/N\s+(\d{1,19})`)
+	objStmExtendsRe = regexp.MustCompile(`/Extends\s+(\d{1,10})\s+\d+\s+R`)
+	objNumRe        = regexp.MustCompile(`(\d{1,10})\s+\d{1,5}\s+obj\s*$`)
+)
+
+// checkObjectStreams vets every object stream before the library reads
+// one: its nesting once inflated (the file-level scan cannot see through
+// compression), its /N (the library loops /N times even past the data: a
+// huge N hangs it) and /Extends chains (a loop hangs it).
 func checkObjectStreams(data []byte) error {
+	extends := map[string]string{}
 	for i := 0; ; {
 		j := bytes.Index(data[i:], []byte("/ObjStm"))
 		if j < 0 {
-			return nil
+			break
 		}
-		i += j + 7
+		at := i + j
+		i = at + 7
 		k := bytes.Index(data[i:], []byte("stream"))
 		if k < 0 || k > 4096 {
 			continue
 		}
+		dstart := bytes.LastIndex(data[max(0, at-4096):at], []byte("<<"))
+		if dstart < 0 {
+			continue
+		}
+		dstart += max(0, at-4096)
+		dict := data[dstart : i+k]
 		start := i + k + len("stream")
 		for start < len(data) && (data[start] == '\r' || data[start] == '\n') {
 			start++
 		}
 		end := bytes.Index(data[start:], []byte("endstream"))
 		if end < 0 {
-			return nil
+			end = len(data) - start
 		}
 		raw := data[start : start+end]
-		if b, err := inflate(raw, maxObjStmBytes); err == nil && !nestingOK(b, maxNesting) {
-			return fmt.Errorf("%w: PDF object stream nests more than %d deep", ErrCorrupt, maxNesting)
+		limit := 1000 + objectBound(len(data))
+		if b, err := inflate(raw, maxObjStmBytes); err == nil {
+			if !nestingOK(b, maxNesting) {
+				return fmt.Errorf("%w: PDF object stream nests more than %d deep", ErrCorrupt, maxNesting)
+			}
+			limit = int64(len(b))/4 + 1000
+		}
+		if m := objStmNRe.FindSubmatch(dict); m != nil {
+			if n, err := strconv.ParseInt(string(m[1]), 10, 64); err != nil || n > limit {
+				return fmt.Errorf("%w: PDF object stream claims %s objects", ErrCorrupt, m[1])
+			}
+		}
+		if m := objStmExtendsRe.FindSubmatch(dict); m != nil {
+			if o := objNumRe.FindSubmatch(data[max(0, dstart-32):dstart]); o != nil {
+				extends[string(o[1])] = string(m[1])
+			}
 		}
 		i = start + end
 	}
+	for from := range extends { // follow each chain; a loop revisits a node
+		seen := map[string]bool{}
+		for n, ok := from, true; ok; n, ok = extends[n] {
+			if seen[n] {
+				return fmt.Errorf("%w: PDF object streams extend each other in a loop", ErrCorrupt)
+			}
+			seen[n] = true
+		}
+	}
+	return nil
 }
 
 // pageTree collects the leaf pages of the page tree without trusting
@@ -283,7 +324,66 @@ func readPDFPage(p pdf.Page, lim Limits) (info pdfPageInfo, text, warn string) {
 		// The library would search the /Parent chain unbounded for fonts.
 		return info, "", ""
 	}
+	if w := checkFonts(res, content); w != "" {
+		return info, "", w
+	}
 	return info, pageText(p), ""
+}
+
+// Bounds on the font work one page's text extraction may cost.
+const (
+	maxCMapBytes = 8 << 20   // one ToUnicode CMap, inflated
+	maxFontWork  = 256 << 20 // Tf operators x CMap bytes: the library re-reads a font's CMap at every Tf
+)
+
+// checkFonts vets the page's ToUnicode CMaps before the library interprets
+// them: their nesting (deep recursion aborts the process) and the total
+// re-parsing work.
+func checkFonts(res pdf.Value, content []byte) string {
+	fonts := res.Key("Font")
+	var cmapBytes int64
+	for i, name := range fonts.Keys() {
+		if i > 1000 {
+			return "too many fonts; text layer skipped"
+		}
+		tu := fonts.Key(name).Key("ToUnicode")
+		if tu.Kind() != pdf.Stream {
+			continue
+		}
+		rd := tu.Reader()
+		b, err := io.ReadAll(io.LimitReader(rd, maxCMapBytes+1))
+		rd.Close()
+		if err != nil || len(b) > maxCMapBytes || !nestingOK(b, maxNesting) {
+			return "a font's Unicode map is unreadable, too large or nests too deep; text layer skipped"
+		}
+		cmapBytes += int64(len(b))
+	}
+	if tf := int64(countOps(content, "Tf")); tf*cmapBytes > maxFontWork {
+		return "font switching would cost too much to decode; text layer skipped"
+	}
+	return ""
+}
+
+// countOps counts occurrences of operator op as a whole token.
+func countOps(content []byte, op string) int {
+	n := 0
+	for i := 0; ; {
+		j := bytes.Index(content[i:], []byte(op))
+		if j < 0 {
+			return n
+		}
+		k := i + j
+		before := k == 0 || isPDFSpace(content[k-1]) || content[k-1] == ')' || content[k-1] == ']'
+		after := k+len(op) == len(content) || isPDFSpace(content[k+len(op)])
+		if before && after {
+			n++
+		}
+		i = k + len(op)
+	}
+}
+
+func isPDFSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
 }
 
 // pageContent returns the page's decompressed content stream(s), bounded.
