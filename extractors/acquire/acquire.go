@@ -83,7 +83,34 @@ type Page struct {
 
 // Open sniffs the format from content, counts pages, reads text-layer text, and decides
 // which pages need OCR. It never panics (recovers per document). Cheap: no OCR.
-func Open(data []byte, lim Limits) (d *Document, err error) {
+func Open(data []byte, lim Limits) (*Document, error) {
+	// Parsing runs in this process, on a library with a history of hangs
+	// on hostile files (see xrefcheck.go). Known cases are refused before
+	// it sees them; for unknown ones, the caller is released after
+	// openTimeout, with an error, and the stuck goroutine is abandoned.
+	type opened struct {
+		d   *Document
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		d, err := open(data, lim)
+		done <- opened{d, err}
+	}()
+	t := time.NewTimer(openTimeout)
+	defer t.Stop()
+	select {
+	case o := <-done:
+		return o.d, o.err
+	case <-t.C:
+		return nil, fmt.Errorf("%w: parsing did not finish within %s", ErrCorrupt, openTimeout)
+	}
+}
+
+// openTimeout bounds Open; parsing a 500-page text PDF takes about a second.
+var openTimeout = 2 * time.Minute
+
+func open(data []byte, lim Limits) (d *Document, err error) {
 	lim = lim.withDefaults()
 	defer func() {
 		if r := recover(); r != nil {

@@ -528,3 +528,14 @@ func fontPDF(toUnicode []byte, content string) []byte {
 		stream("/Filter /FlateDecode", toUnicode),
 	)
 }
+
+// TestOpenTimeout: a parse that does not finish releases the caller.
+func TestOpenTimeout(t *testing.T) {
+	old := openTimeout
+	openTimeout = time.Nanosecond
+	defer func() { openTimeout = old }()
+	_, err := Open(blankPagesPDF(300, true), Limits{})
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "did not finish") {
+		t.Errorf("err=%v, want the parse abandoned", err)
+	}
+}
