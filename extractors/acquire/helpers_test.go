@@ -170,3 +170,5 @@ func containsAll(t *testing.T, what, text string, want ...string) {
 func readFixture(name string) ([]byte, error) { return os.ReadFile(filepath.Join("testdata", name)) }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+type ocrText = ocr.Text

@@ -1,5 +1,0 @@
-package acquire
-
-import "github.com/appealdesk/appealdesk/extractors/ocr"
-
-type ocrText = ocr.Text
