@@ -142,6 +142,7 @@ type cdPage struct {
 	firstAlnum []int   // per line: offset of its first letter or digit
 	lastAlnum  []int   // per line: offset of its last letter or digit
 	lineKinds  []cdCtx // per line: kinds of the labels ending on it
+	endsList   []bool  // per line: it ends inside a list ("99213," / "and")
 	from       int     // where the governing label's reach starts (label end or last code)
 }
 
@@ -262,6 +263,12 @@ func cdNewPage(text string) *cdPage {
 			p.labels[i].final = false
 		}
 	}
+	p.endsList = make([]bool, len(p.lineStarts))
+	for line := range p.lineStarts {
+		t := strings.TrimRight(text[p.lineStarts[line]:p.lineEnd(line)], " \t\r")
+		p.endsList[line] = strings.HasSuffix(t, ",") || strings.HasSuffix(t, "/") || strings.HasSuffix(t, "&") ||
+			strings.HasSuffix(t, " and") || strings.HasSuffix(t, " or")
+	}
 	p.lineKinds = make([]cdCtx, len(p.lineStarts))
 	for _, l := range p.labels {
 		p.lineKinds[l.line] |= l.kind
@@ -371,7 +378,16 @@ func (p *cdPage) governing(pos int) int {
 	}
 	l := p.labels[i]
 	if l.line != line && !(l.line == line-1 && l.final) {
-		return -1
+		// A list that runs on over a few lines, each ending in a comma,
+		// a slash or "and", keeps its label.
+		if line-l.line > 5 {
+			return -1
+		}
+		for k := l.line; k < line; k++ {
+			if !p.endsList[k] {
+				return -1
+			}
+		}
 	}
 	if l.kind == cdID {
 		// An identifier label covers only the value right after it.
@@ -544,7 +560,7 @@ func (p *cdPage) classify(raw, u string, s, e int, ctx cdCtx, gi int, immediate 
 			return Code{}, false, false
 		}
 		return Code{System: SystemICD10CM, Code: u}, true, ctx&cdDx != 0
-	case cdFiveRe.MatchString(u):
+	case cdFiveRe.MatchString(u) && (ctx&(cdProc|cdProcWeak|cdSvcLine) != 0 || prev != '(' || next != ')'):
 		if glued || ctx&(cdProc|cdProcWeak|cdSvcLine) == 0 || labelKind&(cdDx|cdCARC|cdRARC|cdNPI) != 0 {
 			return Code{}, false, false
 		}
@@ -552,6 +568,10 @@ func (p *cdPage) classify(raw, u string, s, e int, ctx cdCtx, gi int, immediate 
 			return Code{}, false, false
 		}
 		return Code{System: SystemCPT, Code: u}, true, true
+	case cdFiveRe.MatchString(u) && prev == '(' && next == ')' && ctx&(cdID|cdDx|cdCARC|cdRARC|cdNPI) == 0 && cdCPTRange(u) && p.afterWord(s-1):
+		// "Manual therapy techniques (97140)": a procedure named in words
+		// with its code in parentheses.
+		return Code{System: SystemCPT, Code: u}, true, false
 	case cdCPTAlphaRe.MatchString(u):
 		if glued || !uppercase {
 			return Code{}, false, false
@@ -638,6 +658,25 @@ func (p *cdPage) classify(raw, u string, s, e int, ctx cdCtx, gi int, immediate 
 		}
 	}
 	return Code{}, false, false
+}
+
+// afterWord reports whether the text before pos (an opening parenthesis)
+// ends in a lower-case word: a description, not a state, label or number.
+func (p *cdPage) afterWord(pos int) bool {
+	i := pos - 1
+	for i >= 0 && (p.text[i] == ' ' || p.text[i] == '\t') {
+		i--
+	}
+	n := 0
+	for i >= 0 && cdIsLetter(p.text[i]) {
+		i--
+		n++
+	}
+	if n < 3 {
+		return false
+	}
+	w := p.text[i+1 : i+1+n]
+	return cdIsLower(w[len(w)-1]) && !cdStateNames[strings.ToLower(w)]
 }
 
 // gluedHyphen reports whether the hyphen at pos joins the token to more of

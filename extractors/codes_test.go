@@ -65,6 +65,9 @@ func TestFindCodes(t *testing.T) {
 		{"category II, III, PLA", []string{"CPT codes 3074F, 0042T, 0001U"}, []string{"CPT 3074F", "CPT 0042T", "CPT 0001U"}},
 		{"category III on shape", []string{"We denied 0042T as investigational."}, []string{"CPT 0042T"}},
 		{"five digits without context", []string{"We received 99214 requests."}, []string{}},
+		{"procedure in words with its code in parentheses", []string{"We denied Manual therapy techniques (97140) and an office visit (99214)."}, []string{"CPT 97140", "CPT 99214"}},
+		{"parenthesised numbers that are no procedure", []string{"Call us (80000) or write to Anytown, Ohio (44101). Reference (12345) and Box (23456), MA (01234)."}, []string{}},
+		{"list continued on the next line", []string{"CPT codes: 99213, 99214,\n99215 and\n36415 were denied.\n12345 Main"}, []string{"CPT 99213", "CPT 99214", "CPT 99215", "CPT 36415"}},
 		{"table under a CPT column", []string{"Date       CPT    Description      Billed\n01/02/2024 99213  Office visit     $150.00\n           36415  Venipuncture     $12.00"}, []string{"CPT 99213", "CPT 36415"}},
 
 		// HCPCS
