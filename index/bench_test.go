@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand"
 	"os"
@@ -79,7 +81,8 @@ coordination of benefits timely filing duplicate claim eligibility terminated co
 		}
 		r.DenialReasons = []string{reasons[rng.Intn(len(reasons))]}
 		r.ClaimNumbers = []string{fmt.Sprintf("E%010d", rng.Intn(1e9))}
-		id := fmt.Sprintf("%064x", rng.Uint64())
+		sum := sha256.Sum256([]byte(fmt.Sprint(seed, i)))
+		id := hex.EncodeToString(sum[:])
 		r.SHA256 = id
 		out[i] = extractors.Record{ID: id, Case: fmt.Sprintf("case-%04d", rng.Intn(n/4+1)), Files: []string{fmt.Sprintf("inbox/c/%d.pdf", i)}, Ingested: base, Result: r}
 	}
