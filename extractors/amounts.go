@@ -37,7 +37,7 @@ var amLabelRe = regexp.MustCompile(`(?i)(?:` +
 	`|((?:applied\s+to\s+(?:the\s+)?)?deductible)` +
 	`|(co-?insurance)` +
 	`|(co-?payment|co-?pay)` +
-	`|(amount\s+not\s+covered|not\s+covered|non-?covered(?:\s+(?:amount|charges?))?)` +
+	`|(amount\s+not\s+covered|not\s+covered|non-?covered(?:\s+(?:amount|charges?))?|ineligible(?:\s+amount)?|excluded\s+amount)` +
 	`|(network\s+savings|plan\s+discount|discount|savings|other\s+adjustments?|write[- ]?off)` +
 	`|(amount|your\s+plan|total)` +
 	`)`)
@@ -328,7 +328,7 @@ func amCells(line string) [][]int {
 
 // amStems are lower-case pieces of every amount label; a line without any
 // of them holds no label, which spares the label expression most lines.
-var amStems = []string{"bill", "charg", "allow", "approv", "paid", "pay", "owe", "resp", "cost", "share", "deduct", "insurance", "cover", "saving", "discount", "adjust", "write", "amount", "plan", "total", "balance", "negotiat", "eligible"}
+var amStems = []string{"bill", "charg", "allow", "approv", "paid", "pay", "owe", "resp", "cost", "share", "deduct", "insurance", "cover", "saving", "discount", "adjust", "write", "amount", "plan", "total", "balance", "negotiat", "eligible", "excluded"}
 
 func amMayHaveLabel(s string) bool {
 	l := strings.ToLower(s)

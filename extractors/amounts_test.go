@@ -34,6 +34,8 @@ func TestFindAmounts(t *testing.T) {
 		{"msn wording", []string{"Total You May Be Billed: $12.34\nMedicare-Approved Amount: $100.00\nMedicare Paid: $80.00"}, []string{"patient_responsibility 12.34", "allowed 100.00", "paid 80.00"}},
 		{"value on the next line when the label stands alone", []string{"Deductible\n$4.35\nAnticipated cost"}, []string{"deductible 4.35"}},
 		{"other", []string{"Network savings: $300.00"}, []string{"other 300.00"}},
+		{"ineligible", []string{"Ineligible amount: $45.00\nExcluded amount $5.00"}, []string{"not_covered 45.00", "not_covered 5.00"}},
+		{"total then label", []string{"Total Allowed: $500.00"}, []string{"allowed 500.00"}},
 		{"paid amount", []string{"Check Number: 0\nPaid Amount: 0.00"}, []string{"paid 0.00"}},
 		{"same label and value once", []string{"Plan paid $10.00", "Plan paid $10.00"}, []string{"paid 10.00"}},
 		{"page numbers", []string{"nothing", "You owe $5.00"}, []string{"patient_responsibility 5.00@2"}},
