@@ -21,6 +21,10 @@ func TestClassifyDocType(t *testing.T) {
 		{"appeal letter", "Dear Aetna, I am writing to appeal your denial. I believe this is medically necessary. Sincerely,", DocAppealLetter},
 		{"correspondence", "Dear member, thank you for your call. We want to tell you about a temporary supply.", DocCorrespond},
 		{"empty", "", DocOther},
+
+		// Fixed bugs.
+		// "Your request for reconsideration must be filed ..." made a denial an appeal letter.
+		{"plan letter quoting a request for reconsideration", "Date: 03/02/2026\nWe denied your claim. Your request for reconsideration must be filed within 60 days from the date of our initial determination.", DocDenialLetter},
 		{"noise", "zzz 123 qqq", DocOther},
 	}
 	for _, c := range cases {

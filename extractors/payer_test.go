@@ -20,6 +20,10 @@ func TestFindPayer(t *testing.T) {
 		{"generic Medicare alone", "FL MEDICARE\nJacksonville", "Medicare"},
 		{"URL", "visit my.collectivehealth.com", "Collective Health"},
 		{"none", "Dear Member, hello.", ""},
+
+		// Fixed bugs.
+		// A payer named on line 3 of a short letter counted as letterhead as much as line 1.
+		{"higher letterhead line wins", "Cigna Healthcare\nPO Box 1\nYou may also call Aetna. Aetna.", "Cigna"},
 	}
 	for _, c := range cases {
 		if got := FindPayer([]string{c.text}); got != c.want {

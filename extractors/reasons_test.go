@@ -28,6 +28,14 @@ func TestFindDenialReasons(t *testing.T) {
 		{"codes", "", []Code{{System: "CARC", Code: "50", Group: "CO"}, {System: "RARC", Code: "MA130"}, {System: "CARC", Code: "1", Group: "PR"}}, "medical_necessity,missing_information"},
 		{"no surprises boilerplate is no reason", "You are protected from balance billing when you get care from an out-of-network provider. Cover emergency services without requiring you to get approval for services in advance (prior authorization).", nil, ""},
 		{"deductible is no reason", "Applied to deductible. Coinsurance $0.00. Not covered$0.00. If you haven't already paid them, they'll bill you.", nil, ""},
+
+		// Fixed bugs.
+		// "If you haven't already paid them" read as a duplicate claim.
+		{"already paid is not a duplicate", "If you haven't already paid them, they'll bill you directly.", nil, ""},
+		// A medical-necessity denial's explanation read as missing information.
+		{"doctor did not tell us why", "Your doctor did not tell us why you need this test. It is not medically necessary.", nil, "medical_necessity"},
+		// "Your plan doesn't cover care that is not medically necessary" read as not covered.
+		{"doesn't cover care that is not medically necessary", "We can't approve your request because your plan doesn't cover care that is Not Medically Necessary.", nil, "medical_necessity"},
 	}
 	for _, c := range cases {
 		if got := strings.Join(FindDenialReasons([]string{c.text}, c.codes), ","); got != c.want {
