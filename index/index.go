@@ -40,6 +40,13 @@ var (
 // (libraries.md §4: without it a second opener blocks forever).
 const boltTimeout = "1s"
 
+// mappingVersion names the current mapping; bump it whenever newMapping
+// changes so NeedsReindex can tell an index built by an older version.
+const mappingVersion = "appealdesk-mapping-3"
+
+// internalMappingKey is the Bleve internal key holding mappingVersion.
+var internalMappingKey = []byte("appealdesk_mapping_version")
+
 // batchSize caps the documents per Bleve batch (libraries.md §4 pitfall 3).
 const batchSize = 500
 
@@ -98,6 +105,10 @@ func openOrCreate(dir string) (bleve.Index, error) {
 	}
 	b, err := bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, map[string]interface{}{"bolt_timeout": boltTimeout})
 	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	if err := b.SetInternal(internalMappingKey, []byte(mappingVersion)); err != nil {
+		b.Close()
 		return nil, fmt.Errorf("create index: %w", err)
 	}
 	// Bleve writes its segments 0600 but index_meta.json with the umask.
@@ -276,6 +287,22 @@ func (x *Index) CaseForIdentifiers(claims, members []string) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// NeedsReindex reports whether the index was built with an older mapping
+// than this binary's: queries may then miss fields, and `appealdesk
+// reindex` (Reset + Upsert of the stored records) brings it up to date.
+func (x *Index) NeedsReindex() (bool, error) {
+	b, release, err := x.get()
+	if err != nil {
+		return false, err
+	}
+	defer release()
+	v, err := b.GetInternal(internalMappingKey)
+	if err != nil {
+		return false, fmt.Errorf("read mapping version: %w", err)
+	}
+	return string(v) != mappingVersion, nil
 }
 
 // Close closes the index. Further calls fail with ErrClosed.

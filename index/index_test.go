@@ -120,6 +120,9 @@ func TestUpsertReplacesDeleteReset(t *testing.T) {
 	if n, _ := x.Count(); n != 6 {
 		t.Fatalf("count after reset+upsert %d", n)
 	}
+	if stale, err := x.NeedsReindex(); err != nil || stale {
+		t.Errorf("fresh index NeedsReindex = %v, %v", stale, err)
+	}
 	if err := x.Upsert(extractorsRecordWithoutID()); err == nil {
 		t.Error("upsert without id succeeded")
 	}
