@@ -153,6 +153,9 @@ func cdIsLower(b byte) bool { return b >= 'a' && b <= 'z' }
 // amParse reads a money value at the start of s. Without a dollar sign the
 // value needs two decimals unless bare is set.
 func amParse(s string, bare bool) (string, int, bool) {
+	if len(s) > 1 && s[0] == 'S' && cdIsDigit(s[1]) {
+		s = "$" + s[1:] // OCR reads a dollar sign as S ("Copay S10.00")
+	}
 	m := amValueRe.FindStringSubmatch(s)
 	if m == nil {
 		return "", 0, false

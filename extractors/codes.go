@@ -524,7 +524,9 @@ func (p *cdPage) scan(page int, confirmed map[string]Code) ([]cdHit, []cdPending
 			continue
 		}
 		if ctx&cdID == 0 && raw == u {
-			pending = append(pending, cdPending{page: page, pos: s, tok: u, trapped: cdFiveRe.MatchString(u) && p.fiveTrapped(s, e, false)})
+			trapped := cdFiveRe.MatchString(u) && p.fiveTrapped(s, e, false) ||
+				cdOCRDollarRe.MatchString(u) && (ctx&cdSvcLine != 0 || p.lineHasMoney(s))
+			pending = append(pending, cdPending{page: page, pos: s, tok: u, trapped: trapped})
 		}
 	}
 	return hits, pending
@@ -558,6 +560,9 @@ func (p *cdPage) classify(raw, u string, s, e int, ctx cdCtx, gi int, immediate 
 		}
 		if !uppercase && ctx&cdDx == 0 || glued && ctx&cdDx == 0 {
 			return Code{}, false, false
+		}
+		if labelKind&cdDx == 0 && cdOCRDollarRe.MatchString(u) && (ctx&cdSvcLine != 0 || p.lineHasMoney(s)) {
+			return Code{}, false, false // "$10.00" read by OCR as S10.00
 		}
 		return Code{System: SystemICD10CM, Code: u}, true, ctx&cdDx != 0
 	case cdFiveRe.MatchString(u) && (ctx&(cdProc|cdProcWeak|cdSvcLine) != 0 || prev != '(' || next != ')'):
@@ -658,6 +663,16 @@ func (p *cdPage) classify(raw, u string, s, e int, ctx cdCtx, gi int, immediate 
 		}
 	}
 	return Code{}, false, false
+}
+
+// cdOCRDollarRe is an amount whose dollar sign OCR read as S.
+var cdOCRDollarRe = regexp.MustCompile(`^S[0-9]{1,2}\.[0-9]{2}$`)
+
+// lineHasMoney reports whether the line holding pos has an amount.
+func (p *cdPage) lineHasMoney(pos int) bool {
+	line := p.lineOf(pos)
+	lt := p.lineText(line)
+	return strings.Contains(lt, "$") || len(cdMoneyRe.FindAllStringIndex(lt, 2)) > 0 && strings.Count(lt, ".") > 1
 }
 
 // afterWord reports whether the text before pos (an opening parenthesis)

@@ -141,6 +141,7 @@ func TestFindCodes(t *testing.T) {
 		{"two-column form read as blocks", []string{"Beneficiary:\nMedicare Number:\nDate of Service:\nService:\n\nPat Doe\n2XP3N70WD49\n2 June 2026\n99204 Office visit, new patient\n"}, []string{"CPT 99204"}},
 
 		// Fixed bugs.
+		{"bug: OCR read $10.00 as S10.00, a dotted S code", []string{"Copay S10.00  Paid $40.00\n01/02/2026 99213 S12.50 0.00", "Dx: S10.00"}, []string{"CPT 99213", "ICD-10-CM S10.00@2"}},
 		{"bug: a line of dotted diagnoses became a dx table header and Rev Code 0360 became O36.0", []string{"Principal Dx: I21.4    Other Dx: I10, E78.5\nDRG 247  Rev Code 0360 OR Services"}, []string{"ICD-10-CM I21.4", "ICD-10-CM I10", "ICD-10-CM E78.5"}},
 		{"bug: a line of labelled codes became a table header and made N122 a diagnosis", []string{"CPT: 99214-25 / 17000   Dx: L570\nDENIAL CODE: CO-97 N122"}, []string{"CPT 99214", "CPT 17000", "ICD-10-CM L57.0", "CARC CO-97", "RARC N122"}},
 		{"bug: OCR ran a CPT code and its modifier together", []string{"09/29/2018 9921425 202.84 0.00 202.84\nCPT: 73030RT\nClaim #: 9921425"}, []string{"CPT 99214", "CPT 73030"}},
