@@ -47,7 +47,8 @@ var (
 	amFillRe  = regexp.MustCompile(`(?i)^(?:[\s:=*\-–—]|\(s\)|\bis\b|\bof\b|\bwas\b|\bamount\b|\btotal\b|\bthe\b)*`)
 	amValueRe = regexp.MustCompile(`^(\$\s?)?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{2})?`)
 	// amMoneyRe finds table cells: a dollar sign or two decimals.
-	amMoneyRe = regexp.MustCompile(`\$\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?|(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}`)
+	amMoneyRe     = regexp.MustCompile(`\$\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?|(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}`)
+	amOCRDollarRe = regexp.MustCompile(`^S[0-9][0-9,]*\.[0-9]{2}`)
 	// amAccumRe follows an accumulator's value: "$446.54 / $3,400", "$200 of $1,500".
 	amAccumRe = regexp.MustCompile(`^\s*(?:/|of\b|out\s+of\b)\s*\$?\d`)
 )
@@ -153,7 +154,7 @@ func cdIsLower(b byte) bool { return b >= 'a' && b <= 'z' }
 // amParse reads a money value at the start of s. Without a dollar sign the
 // value needs two decimals unless bare is set.
 func amParse(s string, bare bool) (string, int, bool) {
-	if len(s) > 1 && s[0] == 'S' && cdIsDigit(s[1]) {
+	if amOCRDollarRe.MatchString(s) {
 		s = "$" + s[1:] // OCR reads a dollar sign as S ("Copay S10.00")
 	}
 	m := amValueRe.FindStringSubmatch(s)

@@ -74,7 +74,7 @@ func TestFindAmounts(t *testing.T) {
 		{"words that contain a label", []string{"Surcharges $5.00 unpaid $6.00"}, []string{}},
 
 		// Fixed bugs.
-		{"bug: OCR read the dollar sign as S", []string{"Copay S10.00\nAmount billed: S1,250.00"}, []string{"copay 10.00", "billed 1250.00"}},
+		{"bug: OCR read the dollar sign as S", []string{"Copay S10.00\nAmount billed: S1,250.00\nDeductible S2 tier"}, []string{"copay 10.00", "billed 1250.00"}},
 		{"bug: Charged matched as charge+d and was dropped", []string{"Charged\n$450.44\n$591.47\n\nAmount charged: $12.00"}, []string{"billed 450.44", "billed 591.47", "billed 12.00"}},
 		{"bug: a legend sentence naming two amounts was taken for a header", []string{"Billed Allowed\n10.00 8.00\nCO-45: Charge exceeds fee schedule/maximum allowable.\nQuestions? Call 233.883.1574."}, []string{"billed 10.00", "allowed 8.00"}},
 		{"bug: a header's last label took the first cell of the row below", []string{"Provider chargedPlan paidNot covered\n$43.05$4.35$0.00"}, []string{"billed 43.05", "paid 4.35", "not_covered 0.00"}},
