@@ -83,7 +83,7 @@ var cdLabelKinds = []cdCtx{cdPCS, cdDx, cdProc, cdCARC, cdRARC, cdNPI, cdID, cdP
 
 // cdGroupRe finds a CARC with its group code: CO-50, CO 50, CO50, PR-1,
 // OA 23. C0 and 0A are OCR spellings; the number may carry OCR confusions.
-var cdGroupRe = regexp.MustCompile(`(?:^|[^A-Za-z0-9])(CO|PR|OA|PI|CR|C0|0A)[ \t|]{0,8}(?:-[ \t]*)?([0-9OlI]{1,3}|[A-Z][0-9]{1,2})`)
+var cdGroupRe = regexp.MustCompile(`(?:^|[^A-Za-z0-9])(CO|PR|OA|PI|CR|C0|0A)[ \t|]{0,24}(?:-[ \t]*)?([0-9OlI]{1,3}|[A-Z][0-9]{1,2})`)
 
 // cdGroupWordRe finds a standalone group code (in a Group column).
 var cdGroupWordRe = regexp.MustCompile(`\b(CO|PR|OA|PI|CR)\b`)
@@ -452,6 +452,9 @@ func (p *cdPage) scan(page int, confirmed map[string]Code) ([]cdHit, []cdPending
 		}
 		if repaired && !lineCarc {
 			continue
+		}
+		if ns-ge > 3 && !lineCarc {
+			continue // far apart, they are Group and Reason columns only in such a table
 		}
 		if ns == ge && !lineCarc && group+num == "CO2" {
 			continue // carbon dioxide on a lab panel

@@ -86,6 +86,8 @@ func TestFindCodes(t *testing.T) {
 		{"carc and rarc on one line", []string{"DENIAL CODE: CARC 97 N122"}, []string{"CARC 97", "RARC N122"}},
 		{"carc slash rarc", []string{"CARC 50 / RARC M15"}, []string{"CARC 50", "RARC M15"}},
 		{"split group and reason columns", []string{"Group  Reason  Amount\nCO     45     30.00\nPR     2      12.00"}, []string{"CARC CO-45", "CARC PR-2"}},
+		{"group and reason columns far apart", []string{"Group Code    Reason Code    Remark    Amount\nCO            45             N130      20.00\nPR            1                        10.00"}, []string{"CARC CO-45", "RARC N130", "CARC PR-1"}},
+		{"far apart without a table is nothing", []string{"Denver, CO          45 miles"}, []string{}},
 		{"group column then reason label", []string{"Group Code: CO  Reason Code: 45"}, []string{"CARC CO-45"}},
 		{"carc list", []string{"CARC 16, 96 and 252"}, []string{"CARC 16", "CARC 96", "CARC 252"}},
 		{"carc letter code", []string{"OA-B13 previously paid"}, []string{"CARC OA-B13"}},
