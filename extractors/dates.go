@@ -223,10 +223,10 @@ var roleLabels = []roleLabel{
 	{RoleBirth, regexp.MustCompile(`\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|born(?: on)?)\b`)},
 	{RoleReceived, regexp.MustCompile(`\b(?:date received|received date|date of receipt|receipt date|received (?:your |the )?(?:request|claim|appeal|grievance)(?: on)?|received on|received|date of request|request date|date requested|requested on)\b`)},
 	{RoleDecision, regexp.MustCompile(`\b(?:date of (?:the )?(?:decision|determination)|decision date|determination date|decided on|date decided|decision made on)\b`)},
-	{RoleService, regexp.MustCompile(`\b(?:dos|date\(s\) of service|dates? of service|service dates?|date of admission(?:/service)?|admission date|admit date|discharge date|date of discharge|date of visit|visit date|encounter date|date of encounter|from\s*/\s*to|service period|claims (?:processed )?between|(?:performed|provided|rendered|administered|dispensed|filled) on|date of (?:procedure|surgery|treatment)|collected(?: on)?|collection date|date collected)\b`)},
+	{RoleService, regexp.MustCompile(`\b(?:dos|date\(s\) of service|dates? of service|service dates?|date of admission(?:/service)?|admission date|admit date|discharge date|date of discharge|date of visit|visit date|encounter date|date of encounter|from\s*/\s*to|service period|claims between|billing code on|service provided[^:\n]{0,25} on|(?:performed|provided|rendered|administered|dispensed|filled) on|date of (?:procedure|surgery|treatment)|collected(?: on)?|collection date|date collected)\b`)},
 	{RoleNotice, regexp.MustCompile(`^\s*dated\b|\b(?:date of (?:this|the|your) (?:notice|letter|statement)|date of notice|notice date|statement date|letter date|issue date|date issued|issued(?: on| date)?|date mailed|mail(?:ing)? date|date printed|print date|processed (?:date|on)|date processed|notification date|date of notification|report date|check date|remit(?:tance)? date|production date|date paid|payment date|date prepared|prepared on|run date|date generated|generated on|correspondence date|date sent|sent on|letter sent)\b`)},
-	{RoleDeadline, regexp.MustCompile(`\b(?:no later than|not later than|on or before|deadline|due date|due by|due|must be received by|must be postmarked by|postmarked by)\b`)},
-	{RoleOther, regexp.MustCompile(`\b(?:as of|on or after|effective(?: date)?|since|dated|printed on|until|valid (?:from|through))\b`)},
+	{RoleDeadline, regexp.MustCompile(`\bdeadline (?:to|for) [^:\n]{0,50}:|\b(?:no later than|not later than|on or before|deadline|due date|due by|due|must be received by|must be postmarked by|postmarked by)\b`)},
+	{RoleOther, regexp.MustCompile(`\b(?:claims processed between|processed between|as of|on or after|effective(?: date)?|since|dated|printed on|until|valid (?:from|through))\b`)},
 }
 
 var (
@@ -324,7 +324,7 @@ func scanDates(pages []string) []dateHit {
 				columns := hits[j-1].role == RoleService && strings.TrimSpace(between) == "" && len(between) < 12
 				if (columns || reRangeJoin.MatchString(between)) && !strings.Contains(between, "\n") {
 					// Second date of a range takes the first one's role.
-					if hits[j-1].role == "" || hits[j-1].role == RoleOther {
+					if hits[j-1].role == "" {
 						hits[j-1].role = RoleService
 					}
 					h.role = hits[j-1].role

@@ -85,6 +85,7 @@ type deadlineInput struct {
 	pages          []string
 	hits           []dateHit
 	planType       string
+	planAssumed    bool // plan type not stated: assumed from a commercial payer
 	docType        string
 	adverse        bool // an adverse decision: computed deadlines allowed
 	noAppealRights bool
@@ -113,6 +114,8 @@ type sentence struct {
 	page int
 	norm string // lower case, whitespace collapsed
 	orig string // whitespace collapsed, case kept
+	// The sentence before, in the same paragraph or the one above.
+	prev, prevOrig string
 }
 
 var (
@@ -128,7 +131,7 @@ var (
 // punctuation), collapsing whitespace.
 func splitSentences(text string, page int) []sentence {
 	var out []sentence
-	for _, para := range reParaBreak.Split(text, -1) {
+	for _, para := range reParaBreak.Split(breakShortLines(text), -1) {
 		para = strings.TrimSpace(reSpaces.ReplaceAllString(para, " ")) + " "
 		start := 0
 		for _, m := range reSentEnd.FindAllStringIndex(para, -1) {
@@ -149,12 +152,40 @@ func splitSentences(text string, page int) []sentence {
 	return out
 }
 
+// breakShortLines ends a sentence after a short line (a heading or a
+// "Label: value" line) when the next line starts with a capital letter;
+// long lines are wrapped prose and run on.
+func breakShortLines(text string) string {
+	if !strings.Contains(text, "\n") {
+		return text
+	}
+	lines := strings.Split(text, "\n")
+	var b strings.Builder
+	b.Grow(len(text) + 64)
+	for i, l := range lines {
+		b.WriteString(l)
+		if i == len(lines)-1 {
+			break
+		}
+		b.WriteByte('\n')
+		next := strings.TrimLeft(lines[i+1], " \t")
+		if t := strings.TrimSpace(l); t != "" && len(t) < 60 && next != "" && next[0] >= 'A' && next[0] <= 'Z' {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
 func appendSentence(out []sentence, s string, page int) []sentence {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return out
 	}
-	return append(out, sentence{page: page, norm: strings.ToLower(s), orig: s})
+	st := sentence{page: page, norm: strings.ToLower(s), orig: s}
+	if n := len(out); n > 0 {
+		st.prev, st.prevOrig = tail(out[n-1].norm, 300), tail(out[n-1].orig, 300)
+	}
+	return append(out, st)
 }
 
 // ---- windows ----
@@ -176,6 +207,7 @@ var (
 	reWindowLeadIn = regexp.MustCompile(`\b(?:within|later than|more than|up to|after|have|has|had|allowed?|given|gives?|period of|in|of|least|is|are|be)\b[\s\w]{0,14}$`)
 	// The plan is the subject: "we will answer your appeal within 30 days".
 	rePlanSubjectVerb = regexp.MustCompile(`\b(?:we|the plan|the company|they|our (?:office|staff|reviewers?|medical director))\s+(?:will|must|shall|should|are required to|have to|may|can|would|usually|generally|will try to)\s+(?:\w+\s+){0,3}?(?:decide|answer|respond|review|notify|make|send|give|provide|resolve|complete|process|let|tell|issue|mail|contact|reply)\b`)
+	reWhileDecided    = regexp.MustCompile(`\b(?:while|until|before) (?:your|the) (?:appeal|request|grievance|hearing) (?:is|are) (?:being )?(?:decided|reviewed|pending|considered)\b|\bbefore we decide\b`)
 	reReaderSubject   = regexp.MustCompile(`\byou\s+(?:must|may|can|should|have|need|are required|will need)\b|\byour (?:appeal|request|grievance)s? (?:must|should)\b|\brequests?\b[^.]{0,30}\bmust\b`)
 
 	// The reader acts: claimant verbs.
@@ -184,17 +216,19 @@ var (
 	reDecisionClock = regexp.MustCompile(`\b(?:decide|decides|decided|make (?:a|our|its|the|their) (?:decision|determination)|(?:give|send|provide|issue|mail|notify|tell)(?: you)?(?: with)? (?:a |an |our |its |the |your |written )?(?:decision|answer|response|determination|notice of (?:the|our) decision)|a decision|respond|resolve|reach a decision|render a decision|complete (?:the|our|its|your) review|review (?:it|your appeal|your request|your grievance|the appeal)|be notified|receive (?:a|our|the) (?:decision|answer|response)|let you know|process(?:ed)? (?:your|the) (?:appeal|request|claim)|answer)\b`)
 	rePlanReceipt   = regexp.MustCompile(`^[^.]{0,50}?\b(?:(?:after|of|from|once) (?:the date )?(?:we|the plan|it|our office|the iro|they|[a-z]+ (?:plan|company)) (?:get|gets|receive|receives|received)|of (?:our )?receiving (?:your|the) (?:appeal|request|grievance|complaint)|(?:after|of|from|following) (?:our )?receipt of (?:your|the) (?:appeal|request|grievance|complaint|claim))`)
 
-	reAnchorService  = regexp.MustCompile(`^[^.]{0,60}?\b(?:date|dates) of (?:service|services)\b`)
-	reAnchorReceipt  = regexp.MustCompile(`^[^.]{0,70}?\b(?:receipt|receiv\w*|you get|you got|get this|got this|getting)\b`)
-	reFutureAnchor   = regexp.MustCompile(`^[^.]{0,70}?\b(?:(?:appeal|internal review|first[- ]level|final internal|final|reconsideration|redetermination|review) (?:decision|determination)|final (?:internal )?adverse)`)
-	reAnchorDecision = regexp.MustCompile(`^[^.]{0,70}?\b(?:date (?:of )?(?:our |the |this |its |that |your )?(?:initial |first[- ]level |adverse |final |appeal |internal review |organization |coverage |eligibility )*(?:decision|determination|denial)|(?:our|the|this) (?:initial |first[- ]level |adverse |final |appeal |internal review )*decision|adverse decision is made|decision (?:is|was) made)`)
-	reAnchorNotice   = regexp.MustCompile(`^[^.]{0,70}?\b(?:date (?:of|on|shown|listed|printed|at the top)|(?:this|the|your) (?:notice|letter|statement)|mailing date|mailed|was sent|sent you|issu(?:ed|ance)|postmark)`)
-	reAnchorPostmark = regexp.MustCompile(`^[^.]{0,70}?\bpostmark`)
+	reAnchorService = regexp.MustCompile(`^[^.]{0,60}?\b(?:date|dates) of (?:service|services)\b`)
+	reAnchorReceipt = regexp.MustCompile(`^[^.]{0,70}?\b(?:receipt|receiv\w*|you get|you got|get this|got this|getting)\b`)
+	reFutureAnchor  = regexp.MustCompile(`^[^.]{0,70}?\b(?:(?:appeal|internal review|first[- ]level|final internal|final|reconsideration|redetermination|review) (?:decision|determination|resolution)|final (?:internal )?adverse|letter upholding|upholding (?:the|our) (?:denial|decision))`)
+	// "If we uphold the denial, you may ask OPM ...": a later level's window.
+	reFutureCondition = regexp.MustCompile(`^(?:if|after|once|when) (?:we|you get|you receive|the plan|your appeal)[^,]{0,60}(?:uphold|upheld|deny|denies|denied|decision|resolution|decide|not in your favor)`)
+	reAnchorDecision  = regexp.MustCompile(`^[^.]{0,70}?\b(?:date (?:of )?(?:our |the |this |its |that |your )?(?:initial |first[- ]level |adverse |final |appeal |internal review |organization |coverage |eligibility )*(?:decision|determination|denial)|(?:our|the|this) (?:initial |first[- ]level |adverse |final |appeal |internal review )*decision|adverse decision is made|decision (?:is|was) made)`)
+	reAnchorNotice    = regexp.MustCompile(`^[^.]{0,70}?\b(?:date (?:of|on|shown|listed|printed|at the top)|(?:this|the|your) (?:notice|letter|statement)|mailing date|mailed|was sent|sent you|issu(?:ed|ance)|postmark)`)
+	reAnchorPostmark  = regexp.MustCompile(`^[^.]{0,70}?\bpostmark`)
 
 	// Presumed receipt stated by the document ("we assume you got this notice 5 days after the date").
-	rePresumption = regexp.MustCompile(`\b(?:assume|assumed|presume|presumed|considered|deemed|treated)\b[^.]{0,100}?\b(\d{1,2}|five|seven|ten)\s*(?:calendar )?days? after (?:the (?:notice )?date|the date (?:on|of) (?:the|this) notice)`)
+	rePresumption = regexp.MustCompile(`\b(?:assume|assumed|presume|presumed|considered|deemed|treated)\b[^.]{0,100}?\b(\d{1,2}|five|seven|ten)\s*(?:\(\d{1,2}\)\s*)?(?:calendar )?days? after (?:the (?:notice )?date|the date (?:on|of) (?:the|this) notice)`)
 
-	reLiteralCue = regexp.MustCompile(`(?:no later than|not later than|on or before|deadline(?: is| date)?|due(?: date| by)?|must be (?:received|postmarked|filed|submitted|sent|made) by|postmarked by|(?:have|has) until)\s*:?\s*$`)
+	reLiteralCue = regexp.MustCompile(`(?:no later than|not later than|on or before|deadline(?: is| date)?|deadline (?:to|for) [^.:]{0,50}:|due(?: date| by)?|must be (?:received|postmarked|filed|submitted|sent|made) by|postmarked by|(?:have|has) until)\s*:?\s*$`)
 	reBareBy     = regexp.MustCompile(`\b(?:by|before)\s*:?\s*$`)
 
 	reSecondLevel = regexp.MustCompile(`\b(?:second|2nd|next)[- ]level\b|\blevel (?:2|two)\b`)
@@ -241,29 +275,36 @@ var reActFile = regexp.MustCompile(`\b(?:file|filed|filing|submit|request|ask)\b
 
 // classifyAction names the action a clause asks of the reader.
 func classifyAction(clause string) (action, detail string) {
+	action, detail, _ = classifyActionStrength(clause)
+	return action, detail
+}
+
+// classifyActionStrength also says whether the clause named the action
+// itself (strong) or only used a generic verb ("your request must be filed").
+func classifyActionStrength(clause string) (action, detail string, strong bool) {
 	switch {
 	case reActContinuation.MatchString(clause):
-		return ActionOther, "continuation of benefits"
+		return ActionOther, "continuation of benefits", true
 	case reActExpedited.MatchString(clause):
-		return ActionExpedited, ""
+		return ActionExpedited, "", true
 	case reActExternal.MatchString(clause):
-		return ActionExternalReview, ""
+		return ActionExternalReview, "", true
 	case reActFurther.MatchString(clause):
-		return ActionOther, "further review"
+		return ActionOther, "further review", true
 	case reActHearing.MatchString(clause):
-		return ActionFairHearing, ""
+		return ActionFairHearing, "", true
 	case strings.Contains(clause, "redetermination"):
-		return ActionRedetermination, ""
+		return ActionRedetermination, "", true
 	case reActReconsider.MatchString(clause):
-		return ActionReconsideration, ""
+		return ActionReconsideration, "", true
 	case reActAppeal.MatchString(clause):
-		return ActionInternalAppeal, ""
+		return ActionInternalAppeal, "", true
 	case reActInfo.MatchString(clause):
-		return ActionProvideInfo, ""
+		return ActionProvideInfo, "", true
 	case reActReview.MatchString(clause), reActFile.MatchString(clause):
-		return ActionInternalAppeal, ""
+		return ActionInternalAppeal, "", false
 	}
-	return ActionOther, ""
+	return ActionOther, "", false
 }
 
 // planClock reports whether the window in a clause is the plan's own
@@ -272,7 +313,7 @@ func planClock(before, after string) bool {
 	if rePlanReceipt.MatchString(after) {
 		return true
 	}
-	before = tail(before, 120)
+	before = reWhileDecided.ReplaceAllString(tail(before, 120), " ")
 	if ps := lastIndex(rePlanSubjectVerb, before); ps >= 0 && lastIndex(reReaderSubject, before) < ps {
 		return true
 	}
@@ -385,6 +426,18 @@ type statedWindow struct {
 	literal time.Time
 }
 
+// actionFor classifies a clause, falling back on the sentence before it when
+// the clause only says "your request must be filed within ...".
+func actionFor(clause, prev string) (string, string) {
+	a, d, strong := classifyActionStrength(clause)
+	if !strong && prev != "" {
+		if pa, pd, pstrong := classifyActionStrength(prev); pstrong {
+			return pa, pd
+		}
+	}
+	return a, d
+}
+
 func findWindows(s sentence, level2 bool) []statedWindow {
 	var out []statedWindow
 	var ms [][]int
@@ -412,7 +465,7 @@ func findWindows(s sentence, level2 bool) []statedWindow {
 		if reAnchorService.MatchString(after) {
 			continue // timely filing from the date of service, not an appeal window
 		}
-		if !level2 && reFutureAnchor.MatchString(after) {
+		if !level2 && (reFutureAnchor.MatchString(after) || reFutureCondition.MatchString(s.norm)) {
 			continue // counts from a later decision that has not happened yet
 		}
 		n := windowNumber(s.norm, m)
@@ -433,7 +486,10 @@ func findWindows(s sentence, level2 bool) []statedWindow {
 			unit = "calendar_days"
 		}
 		w := statedWindow{page: s.page, n: n, unit: unit, basis: s.orig, second: reSecondLevel.MatchString(clause)}
-		w.action, w.detail = classifyAction(clause)
+		w.action, w.detail = actionFor(clause, s.prev)
+		if w.detail == "" && s.prev != "" && w.action != ActionInternalAppeal {
+			w.basis = s.prevOrig + " " + s.orig
+		}
 		// A literal date right after the window: "within 60 days of March 3, 2026".
 		if hs := parseDateHits(after, 0); len(hs) > 0 && hs[0].start < 25 {
 			w.anchor, w.literal = AnchorLiteral, hs[0].t
@@ -463,12 +519,12 @@ func findLiteralDeadlines(s sentence) []statedWindow {
 		if !reLiteralCue.MatchString(before) && !(reBareBy.MatchString(before) && reClaimantVerb.MatchString(before)) {
 			continue
 		}
-		if planClock(before, head(s.norm[h.end:], 200)) {
+		if planClock(before, "") {
 			continue
 		}
-		clause := s.norm[max(0, h.start-200):min(len(s.norm), h.end+200)]
+		clause := s.norm[max(0, h.start-200):min(len(s.norm), h.end+40)]
 		w := statedWindow{page: s.page, anchor: AnchorLiteral, literal: h.t, basis: s.orig, second: reSecondLevel.MatchString(clause)}
-		w.action, w.detail = classifyAction(clause)
+		w.action, w.detail = actionFor(clause, s.prev)
 		out = append(out, w)
 	}
 	return out
@@ -762,13 +818,20 @@ func computeDeadlines(in deadlineInput, anchors anchorDates) []Deadline {
 			Action:   cr.action,
 			Due:      due.Format(isoDate),
 			Source:   SourceComputed,
-			Basis:    fmt.Sprintf("%s (%s, %s); %s%s; the document states no deadline; later requests may be accepted for good cause", what, planLabels[cr.planType], r.Citation, how, hoursNote),
+			Basis:    fmt.Sprintf("%s (%s, %s); %s%s; the document states no deadline%s; later requests may be accepted for good cause", what, planLabels[cr.planType], r.Citation, how, hoursNote, assumedNote(in.planAssumed)),
 			Page:     1,
 			Citation: r.Citation,
 			Anchor:   r.Anchor,
 		})
 	}
 	return out
+}
+
+func assumedNote(assumed bool) string {
+	if assumed {
+		return "; the plan type is not stated and was assumed from a commercial payer"
+	}
+	return ""
 }
 
 func anchorWords(a string) string {

@@ -51,7 +51,8 @@ var docSignals = map[string][]weighted{
 		sig(`re:\s*(?:appeal|request for)`, 8), sig(`request for (?:reconsideration|redetermination|an? (?:expedited )?appeal|external review)`, 4),
 		sig(`letter of medical necessity`, 6), sig(`\bi believe\b`, 4), sig(`\bsincerely\b`, 1), sig(`\bmy (?:doctor|physician|claim|appeal|treatment|condition)\b`, 3),
 		sig(`\bi (?:have|had) tried\b`, 3), sig(`enclosures?:`, 2), sig(`\bi (?:am requesting|request|ask)\b`, 3)},
-	DocCorrespond: {sig(`\bdear\b`, 1), sig(`thank you for`, 1), sig(`we want to (?:tell|let) you`, 2), sig(`temporary supply|transition (?:fill|supply)`, 6),
+	DocCorrespond: {sig(`request for (?:additional |more )?information|additional information is needed`, 5), sig(`acknowledg(?:e)?ment of`, 6),
+		sig(`we received your (?:appeal|request|grievance|letter|complaint)`, 3), sig(`\bdear\b`, 1), sig(`thank you for`, 1), sig(`we want to (?:tell|let) you`, 2), sig(`temporary supply|transition (?:fill|supply)`, 6),
 		sig(`welcome to`, 2), sig(`we received your`, 1)},
 }
 
@@ -60,6 +61,7 @@ var docOrder = []string{DocMSN, DocEOB, DocAppealLetter, DocMedicalRecord, DocLa
 var (
 	reDenialWords = regexp.MustCompile(`(?i)\bdeni(?:ed|al)\b|\bnot (?:medically necessary|approved|covered)\b|adverse (?:benefit )?determination|(?:unable|not able) to approve|cannot approve`)
 	reFirstPerson = regexp.MustCompile(`(?i)\bi am writing\b|\bi believe\b|\bplease reconsider\b|\bi (?:am requesting|request|ask|have tried|had)\b|\bmy (?:doctor|physician|claim|appeal|treatment|condition|son|daughter|child|wife|husband)\b`)
+	reLetterLike  = regexp.MustCompile(`(?i)\bdear\b|\bcall us\b|\bquestions\?|\bletter date\b|\bsincerely\b`)
 	reTitlePA     = regexp.MustCompile(`(?i)prior (?:authorization|approval)|pre-?certification|pre-?authorization|authorization (?:decision|determination|notice)|notice of (?:pre-service|prior authorization)`)
 	reApproved    = regexp.MustCompile(`(?i)\b(?:has|have|is|was) been (?:approved|authorized)\b|\b(?:request|authorization) (?:is|was) approved\b`)
 )
@@ -75,7 +77,7 @@ func docTitle(pages []string) string {
 		}
 		var out []string
 		for _, l := range letterhead(p[:min(len(p), 2000)]) {
-			if reSalutation.MatchString(l) || len(out) == 6 {
+			if reSalutation.MatchString(l) || len(out) == 12 {
 				break
 			}
 			out = append(out, l)
@@ -132,7 +134,7 @@ func ClassifyDocType(pages []string) string {
 		}
 	}
 	if bestScore < 3 {
-		if bestScore > 0 || strings.Contains(strings.ToLower(text), "dear") {
+		if bestScore > 0 || reLetterLike.MatchString(text) {
 			return DocCorrespond
 		}
 		return DocOther

@@ -32,13 +32,25 @@ func Extract(pages []string) Findings {
 	f.DocType = ClassifyDocType(pages)
 	f.Payer = FindPayer(pages)
 	f.PlanType = DetectPlanType(pages)
+	if f.DocType == DocMSN {
+		// An MSN comes from a Medicare contractor, but Medicare is the payer.
+		f.Payer = "Medicare"
+	}
+	planAssumed := false
+	adverse := isAdverse(pages, f.DocType, codes)
+	if f.PlanType == "" && adverse && commercialPayer(f.Payer) {
+		// Most commercial coverage is an employer group plan; its 180-day
+		// appeal floor is also the ACA one. Basis says it was assumed.
+		f.PlanType, planAssumed = PlanERISA, true
+	}
 	f.DenialReasons = FindDenialReasons(pages, codes)
 	f.Deadlines, f.Flags = findDeadlines(deadlineInput{
 		pages:          pages,
 		hits:           hits,
 		planType:       f.PlanType,
+		planAssumed:    planAssumed,
 		docType:        f.DocType,
-		adverse:        isAdverse(pages, f.DocType, codes),
+		adverse:        adverse,
 		noAppealRights: hasNoAppealRights(pages, codes),
 	})
 	return f
@@ -72,6 +84,17 @@ var (
 	reDeniedLine   = regexp.MustCompile(`(?i)\bclaim status:? *denied\b|\bdenied\b|service approved\?\s*no\b|\bnot (?:medically necessary|approved|covered)\b|adverse (?:benefit )?determination|not payable|\bdenial\b`)
 	reApprovalOnly = regexp.MustCompile(`(?i)\b(?:has|have|is|was) been (?:approved|authorized)\b`)
 )
+
+// commercialPayer reports whether a payer name is a commercial insurer, TPA
+// or benefit manager (not Medicare, Medicaid, TRICARE or a Medicare contractor).
+func commercialPayer(name string) bool {
+	switch name {
+	case "", "Medicare", "Medicaid", "TRICARE", "Medi-Cal", "MassHealth", "TennCare", "Noridian", "Palmetto GBA",
+		"Novitas Solutions", "First Coast Service Options", "National Government Services", "WPS", "CGS":
+		return false
+	}
+	return !strings.HasSuffix(name, " Medicaid")
+}
 
 // hasNoAppealRights reports remark code MA130 (unprocessable claim, no appeal rights).
 func hasNoAppealRights(pages []string, codes []Code) bool {

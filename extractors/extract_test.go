@@ -92,18 +92,20 @@ func TestRealDocs(t *testing.T) {
 		reasons              []string
 	}
 	cases := map[string]want{
-		"9mo_cancer_rejection.txt": {docType: DocDenialLetter, payer: "EmblemHealth (HIP)", notice: "2017-10-11",
-			service: []string{"2017-10-04", "2017-10-10"}, reasons: []string{"medical_necessity", "experimental"}},
-		"adenomyosis_rejection.txt":          {docType: DocDenialLetter, payer: "AIM Specialty Health", reasons: []string{"medical_necessity"}},
-		"jawjoint-mri_rejection.txt":         {docType: DocDenialLetter, payer: "AIM Specialty Health", reasons: []string{"medical_necessity"}},
+		// Commercial payer, plan type not stated: an employer plan is assumed (and said so).
+		"9mo_cancer_rejection.txt": {docType: DocDenialLetter, payer: "EmblemHealth (HIP)", plan: PlanERISA, notice: "2017-10-11",
+			service:   []string{"2017-10-04", "2017-10-10"},
+			deadlines: []wantDeadline{{ActionInternalAppeal, "2018-04-09", SourceComputed, "receipt_date"}}, reasons: []string{"experimental", "medical_necessity"}},
+		"adenomyosis_rejection.txt":          {docType: DocDenialLetter, payer: "AIM Specialty Health", plan: PlanERISA, reasons: []string{"medical_necessity"}},
+		"jawjoint-mri_rejection.txt":         {docType: DocDenialLetter, payer: "AIM Specialty Health", plan: PlanERISA, reasons: []string{"medical_necessity"}},
 		"lamin_disease_anthem_rejection.txt": {docType: DocDenialLetter, reasons: []string{"medical_necessity"}},
-		"lidocane_rejection.txt": {docType: DocDenialLetter, payer: "Humana", flags: []string{FlagWindowWithoutDate},
+		"lidocane_rejection.txt": {docType: DocDenialLetter, payer: "Humana", plan: PlanERISA, flags: []string{FlagWindowWithoutDate},
 			reasons: []string{"experimental", "not_covered"}},
-		"lupron_cancer_rejection.txt": {docType: DocDenialLetter, payer: "Harvard Pilgrim Health Care",
+		"lupron_cancer_rejection.txt": {docType: DocDenialLetter, payer: "Harvard Pilgrim Health Care", plan: PlanERISA,
 			service: []string{"2017-07-31", "2018-01-30"}, reasons: []string{"medical_necessity"}},
 		"migrane_generic_drug_rejection.txt": {docType: DocCorrespond, payer: "Aetna", plan: PlanMedicarePartD, notice: "2018-01-31",
 			reasons: []string{"not_covered"}},
-		"migrane_rejection.txt": {docType: DocDenialLetter, payer: "Anthem", reasons: []string{"medical_necessity", "experimental"}},
+		"migrane_rejection.txt": {docType: DocDenialLetter, payer: "Anthem", plan: PlanERISA, reasons: []string{"experimental", "medical_necessity"}},
 		"prep_denial.txt":       {docType: DocDenialLetter, decision: "2017-07-11", reasons: []string{"medical_necessity"}},
 		"prep_labs_not_zero_rejection.txt": {docType: DocEOB, payer: "Collective Health", plan: PlanERISA, notice: "2023-03-03",
 			service:   []string{"2023-02-08"},

@@ -44,7 +44,7 @@ var payers = []payerEntry{
 	payer("Excellus BlueCross BlueShield", `\bexcellus\b`),
 	payer("Capital Blue Cross", `\bcapital blue ?cross\b`),
 	payer("Blue Shield of California", `\bblue shield of california\b`),
-	payer("Blue Cross Blue Shield", `\bblue ?cross (?:and |& |& )?blue ?shield\b|\bbcbs\w*\b|\bblue ?cross\b|\bblue ?shield\b`),
+	payer("Blue Cross Blue Shield", `\bfep blue\b|\bfederal employee program\b|\bblue ?cross (?:and |& |& )?blue ?shield\b|\bbcbs\w*\b|\bblue ?cross\b|\bblue ?shield\b`),
 	payer("Humana", `\bhumana\b`),
 	payer("Kaiser Permanente", `\bkaiser\b`),
 	payer("Ambetter", `\bambetter\b`),
@@ -83,6 +83,7 @@ var payers = []payerEntry{
 	payer("Medi-Cal", `\bmedi-cal\b`),
 	payer("MassHealth", `\bmasshealth\b`),
 	payer("TennCare", `\btenncare\b`),
+	payer("State Medicaid", `\b(?:`+usStates+`) (?:department of )?medicaid\b`),
 	{name: "Medicare", re: newFiltered(`(?i)\bmedicare\b`), generic: true},
 	{name: "Medicaid", re: newFiltered(`(?i)\bmedicaid\b`), generic: true},
 }
@@ -139,6 +140,13 @@ func FindPayer(pages []string) string {
 			best, bestScore, bestFirst = p.name, score, ms[0][0]
 		}
 	}
+	if best == "State Medicaid" {
+		m := reStateMedicaid.FindStringSubmatch(text)
+		best = titleCase(m[1]) + " Medicaid"
+		if m[2] != "" {
+			best = titleCase(m[1]) + " Department of Medicaid"
+		}
+	}
 	if best == "Blue Cross Blue Shield" {
 		if m := reBCBSState.FindStringSubmatch(text); m != nil {
 			best += " of " + titleCase(m[1])
@@ -147,7 +155,12 @@ func FindPayer(pages []string) string {
 	return best
 }
 
-var reBCBSState = regexp.MustCompile(`(?i)\bblue ?cross (?:and |& )?blue ?shield of (alabama|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming)\b`)
+const usStates = `alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming|district of columbia`
+
+var (
+	reBCBSState     = regexp.MustCompile(`(?i)\bblue ?cross (?:and |& )?blue ?shield of (` + usStates + `)\b`)
+	reStateMedicaid = regexp.MustCompile(`(?i)\b(` + usStates + `) (department of )?medicaid\b`)
+)
 
 func titleCase(s string) string {
 	words := strings.Fields(strings.ToLower(s))

@@ -2,6 +2,7 @@ package extractors
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -14,10 +15,10 @@ var reasonOrder = []string{"medical_necessity", "experimental", "prior_authoriza
 // Surprises Act notice, "prior authorization" in plan descriptions) are not
 // signals; phrases that state a denial are.
 var reasonPhrases = map[string]filteredRegexp{
-	"medical_necessity":        newFiltered(`(?i)not (?:deemed )?(?:a )?medical(?:ly)? necess|does not meet (?:the )?(?:medical necessity|interqual|mcg|clinical) criteria|not reasonable and necessary|clinical (?:documentation|information) (?:does not|did not) support|level of care (?:is )?not supported|lower level of care|could (?:be )?safely (?:be )?provided|denial - medical necessity|not meet (?:the )?(?:clinical )?criteria for (?:a )?covered|medical necessity denial`),
+	"medical_necessity":        newFiltered(`(?i)not (?:deemed )?(?:a )?medical(?:ly)? necess|does not meet (?:the )?(?:medical necessity|interqual|mcg|clinical) criteria|not reasonable and necessary|(?:did|does|do) not (?:show|support|establish|demonstrate)[^.]{0,60}?(?:reasonable and necessary|medically necessary|medical necessity)|clinical (?:documentation|information) (?:does not|did not) support|level of care (?:is )?not supported|lower level of care|could (?:be )?safely (?:be )?provided|denial - medical necessity|not meet (?:the )?(?:clinical )?criteria for (?:a )?covered|medical necessity denial`),
 	"experimental":             newFiltered(`(?i)experimental|investigational|unproven|not proven to be effective|not fda[- ]approved|off-label|insufficient (?:scientific )?evidence|not the standard of care`),
-	"prior_authorization":      newFiltered(`(?i)(?:prior |pre-?)?(?:authorization|certification|precertification|approval|referral) (?:was|is|has) not (?:been )?(?:obtained|requested|received)|no (?:prior )?authorization (?:on file|was (?:obtained|received))|precertification (?:is |was )?required|authorization (?:expired|exceeded|is required)|(?:referral|authorization) (?:required|not on file)|without (?:a |an )?(?:prior |required )?(?:authorization|precertification|referral)|notification (?:was )?not received|did not (?:get|obtain) (?:prior )?(?:authorization|approval)`),
-	"not_covered":              newFiltered(`(?i)not a covered (?:benefit|service)|(?:is|are) not (?:a )?covered (?:under|by|benefit|service)|(?:is|are) not covered\b|excluded (?:under|from)|benefit exclusion|plan exclusion|not covered under (?:your|the) (?:evidence|certificate|plan|policy)|benefit (?:limit|maximum) (?:has been |was )?(?:reached|met|exceeded)|visit limit|convenience item|custodial care|not on (?:our|the) (?:list of covered drugs|formulary)|non-formulary|(?:doesn't|does not) cover (?:this|the|these|your)? ?(?:drug|service|item|procedure|surgery|treatment|device|benefit)s?\b`),
+	"prior_authorization":      newFiltered(`(?i)(?:prior |pre-?)?(?:authorization|certification|precertification|approval|referral) (?:was|is|has) not (?:been )?(?:obtained|requested|received)|no (?:prior )?authorization (?:on file|was (?:obtained|received))|precertification (?:is |was )?required|authorization (?:expired|exceeded|is required)|(?:referral|authorization) (?:required|not on file)|without (?:a |an )?(?:prior |required )?(?:authorization|precertification)|notification (?:was )?not received|did not (?:get|obtain) (?:prior )?(?:authorization|approval)`),
+	"not_covered":              newFiltered(`(?i)not a covered (?:benefit|service)|(?:is|are) not (?:a )?covered (?:under|by|benefit|service)|(?:is|are) not covered\b|excluded (?:under|from)|benefit exclusion|plan exclusion|not covered under (?:your|the) (?:evidence|certificate|plan|policy)|benefit (?:limit|maximum)[^.]{0,40}?(?:reached|met|exceeded)|visit limit|convenience item|custodial care|not on (?:our|the) (?:list of covered drugs|formulary)|non-formulary|(?:doesn't|does not) cover (?:this|the|these|your)? ?(?:drug|service|item|procedure|surgery|treatment|device|benefit)s?\b`),
 	"out_of_network":           newFiltered(`(?i)non-participating provider|not a (?:network|participating) provider|(?:is|was|are) not in (?:your|our|the) (?:plan's )?network|outside (?:of )?(?:the|your) service area|not authorized by your (?:pcp|primary care)|out-of-network (?:services|care|providers?) (?:is|are) not covered|no out-of-network benefits`),
 	"coding":                   newFiltered(`(?i)invalid (?:procedure|diagnosis|cpt|hcpcs|icd)[- ]?(?:code)?|diagnosis (?:is inconsistent with|does not support) the procedure|modifier (?:is )?(?:missing|invalid)|(?:missing|invalid) modifier|\bbundled\b|included in (?:the payment for )?another service|mutually exclusive|\bNCCI\b|incorrect place of service|unlisted (?:procedure )?code|coding error`),
 	"timely_filing":            newFiltered(`(?i)timely filing|filed after the (?:filing )?limit|time limit for filing (?:has )?expired|received past the (?:filing )?deadline|appeal (?:was )?not filed timely|appeal time limits? not met`),
@@ -28,13 +29,18 @@ var reasonPhrases = map[string]filteredRegexp{
 	"cosmetic":                 newFiltered(`(?i)\bcosmetic\b`),
 }
 
+// informationalRARC are remarks that point somewhere ("consult plan benefit
+// documents", "based on an NCD", "consult our contractual agreement") without
+// saying why the claim was denied; the reason code next to them does.
+var informationalRARC = map[string]bool{"N130": true, "N381": true, "N386": true}
+
 // codeCategoryFn gives a CARC/RARC code's denial category; it is set by
 // extract.go to the codes extractor's tables once they exist.
 type codeCategoryFn func(system, code string) string
 
 // FindDenialReasons returns the denial reason categories signalled by the
 // text and by the categories of the CARC/RARC codes found (spec values only;
-// patient responsibility is not a denial reason), in spec order.
+// patient responsibility is not a denial reason), sorted.
 func FindDenialReasons(pages []string, codes []Code) []string {
 	return findDenialReasons(pages, codes, codeCategory)
 }
@@ -58,12 +64,8 @@ func findDenialReasons(pages []string, codes []Code, cat codeCategoryFn) []strin
 		if c.System != "CARC" && c.System != "RARC" {
 			continue
 		}
-		if c.System == "CARC" && c.Group == "PR" {
-			// Patient-responsibility adjustments (deductible, coinsurance) are not denials,
-			// but PR-96/204 non-covered still are.
-			if cc := cat(c.System, c.Code); cc != "not_covered" {
-				continue
-			}
+		if c.System == "RARC" && informationalRARC[c.Code] {
+			continue
 		}
 		if cc := cat(c.System, c.Code); cc != "" && validReason(cc) {
 			found[cc] = true
@@ -75,6 +77,7 @@ func findDenialReasons(pages []string, codes []Code, cat codeCategoryFn) []strin
 			out = append(out, r)
 		}
 	}
+	sort.Strings(out)
 	return out
 }
 

@@ -24,8 +24,10 @@ func TestFindDenialReasons(t *testing.T) {
 		{"cob", "Other insurance is primary; submit to the primary payer.", nil, "coordination_of_benefits"},
 		{"eligibility", "Coverage terminated before the date of service.", nil, "eligibility"},
 		{"missing info", "Medical records requested and not received; additional information is needed.", nil, "missing_information"},
-		{"cosmetic", "Cosmetic procedures are excluded under your plan.", nil, "not_covered,cosmetic"},
+		{"cosmetic", "Cosmetic procedures are excluded under your plan.", nil, "cosmetic,not_covered"},
 		{"codes", "", []Code{{System: "CARC", Code: "50", Group: "CO"}, {System: "RARC", Code: "MA130"}, {System: "CARC", Code: "1", Group: "PR"}}, "medical_necessity,missing_information"},
+		{"informational remarks are no reason", "", []Code{{System: "CARC", Code: "55", Group: "CO"}, {System: "RARC", Code: "N386"}, {System: "RARC", Code: "N130"}}, "experimental"},
+		{"remark codes count without reason codes", "", []Code{{System: "RARC", Code: "MA130"}}, "missing_information"},
 		{"no surprises boilerplate is no reason", "You are protected from balance billing when you get care from an out-of-network provider. Cover emergency services without requiring you to get approval for services in advance (prior authorization).", nil, ""},
 		{"deductible is no reason", "Applied to deductible. Coinsurance $0.00. Not covered$0.00. If you haven't already paid them, they'll bill you.", nil, ""},
 
