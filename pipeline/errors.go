@@ -21,6 +21,7 @@ var (
 	ErrPageMissing    = errors.New("page text missing")
 	ErrNoRecord       = errors.New("extraction record missing")
 	ErrPanic          = errors.New("internal error")
+	ErrBadJob         = errors.New("undecodable job")
 )
 
 // PermanentError marks a failure that retrying cannot fix (a corrupt,

@@ -91,7 +91,7 @@ func (b *Bus) Ingest(ctx context.Context, req IngestRequest, opts IngestOptions)
 	var prev FileState
 	if _, found, err := kvGetJSON(ctx, b.Files, fkey, &prev); err != nil {
 		return res, fmt.Errorf("ingest: read path registry: %w", err)
-	} else if found && prev.Path == path && prev.Size == fi.Size() && prev.ModTime.Equal(fi.ModTime()) {
+	} else if found && prev.Error == "" && prev.Path == path && prev.Size == fi.Size() && prev.ModTime.Equal(fi.ModTime()) {
 		res.Doc, res.Outcome = prev.SHA256, IngestUnchanged
 		return res, nil
 	}
@@ -187,6 +187,16 @@ func (b *Bus) Ingest(ctx context.Context, req IngestRequest, opts IngestOptions)
 		return res, fmt.Errorf("ingest: record path: %w", err)
 	}
 	return res, nil
+}
+
+// RecordIngestError notes in FILES that a path could not be ingested, so
+// status lists it; the next ingest of the path tries again.
+func (b *Bus) RecordIngestError(ctx context.Context, path string, size int64, mtime time.Time, reason error) error {
+	body, _ := json.Marshal(FileState{Path: path, Size: size, ModTime: mtime, Error: reason.Error()})
+	if _, err := b.Files.Put(ctx, fileKey(path), body); err != nil {
+		return fmt.Errorf("record ingest error: %w", err)
+	}
+	return nil
 }
 
 // putBlob stores the file under its sha256 unless it is there already, and

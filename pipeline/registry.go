@@ -51,6 +51,9 @@ type FileState struct {
 	Size    int64     `json:"size"`
 	ModTime time.Time `json:"mtime"`
 	SHA256  string    `json:"sha256"`
+	// Error is why the file could not be ingested (unreadable, vanished);
+	// such an entry never counts as ingested.
+	Error string `json:"error,omitempty"`
 }
 
 // PageState is one page's text in the PAGES bucket, until extraction.

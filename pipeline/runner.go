@@ -146,8 +146,8 @@ func (r *runner) begin(work context.Context, m jetstream.Msg) (*delivery, bool) 
 	if md, err := m.Metadata(); err == nil {
 		attempt = int(md.NumDelivered)
 	}
-	var j Job
-	if err := json.Unmarshal(m.Data(), &j); err != nil || !validDocID(j.Doc) {
+	j, err := decodeJob(m.Data())
+	if err != nil {
 		r.log.Error("dropping undecodable job", "err", err)
 		_ = m.TermWithReason("undecodable job")
 		return nil, false
@@ -307,6 +307,22 @@ func (r *runner) loopBatch(ctx, work context.Context, cons jetstream.Consumer, b
 			r.settle(work, d, o, e, dur)
 		}
 	}
+}
+
+// decodeJob parses a job message body: anybody with access to the NATS
+// subjects can publish one, so it is checked before use.
+func decodeJob(data []byte) (Job, error) {
+	var j Job
+	if len(data) > 4096 {
+		return j, fmt.Errorf("%w: %d bytes", ErrBadJob, len(data))
+	}
+	if err := json.Unmarshal(data, &j); err != nil {
+		return j, fmt.Errorf("%w: %v", ErrBadJob, err)
+	}
+	if !validDocID(j.Doc) || j.Page < 0 || j.Page > 1_000_000 || j.Gen < 0 {
+		return j, fmt.Errorf("%w: bad document id, page or generation", ErrBadJob)
+	}
+	return j, nil
 }
 
 func truncate(s string, n int) string {

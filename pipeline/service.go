@@ -157,6 +157,9 @@ func (b *Bus) ingestArrivals(ctx context.Context, in <-chan Arrival, opts Ingest
 		}
 		if err != nil {
 			log.Warn("ingest failed", "file", fileKey(a.Path)[:12], "err", errorKind(err))
+			if rerr := b.RecordIngestError(ctx, a.Path, a.Size, a.ModTime, err); rerr != nil {
+				log.Warn("record ingest failure", "err", rerr)
+			}
 		}
 	}
 }

@@ -318,6 +318,9 @@ func (b *Bus) failDoc(ctx context.Context, d Doc, stage string, reason error) (D
 	if err := b.putFailedRecord(ctx, st, st.Error); err != nil {
 		return d, err
 	}
+	for n := 1; n <= st.Pages; n++ {
+		_ = b.Pages.Purge(ctx, pageKey(d.ID, n)) // best effort: no extraction will read them
+	}
 	d.Next = []NextJob{{Stage: StageIndex, Job: Job{Doc: d.ID}}}
 	return d, nil
 }

@@ -69,6 +69,14 @@ func (b *Bus) Status(ctx context.Context) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
+	err = b.eachFile(ctx, func(f *FileState) {
+		if f.Error != "" {
+			s.Failed = append(s.Failed, FailedFile{File: f.Path, Reason: f.Error, Stage: "ingest"})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
 	sort.Slice(s.Failed, func(i, j int) bool { return s.Failed[i].File < s.Failed[j].File })
 	return s, nil
 }
@@ -97,6 +105,29 @@ func (b *Bus) EachDoc(ctx context.Context, fn func(*DocState) error) error {
 			}
 			if err := fn(&d); err != nil {
 				return err
+			}
+		}
+	}
+}
+
+// eachFile calls fn for every path in FILES.
+func (b *Bus) eachFile(ctx context.Context, fn func(*FileState)) error {
+	w, err := b.Files.WatchAll(ctx, jetstream.IgnoreDeletes())
+	if err != nil {
+		return fmt.Errorf("list files: %w", err)
+	}
+	defer w.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case e, ok := <-w.Updates():
+			if !ok || e == nil {
+				return nil
+			}
+			var f FileState
+			if json.Unmarshal(e.Value(), &f) == nil {
+				fn(&f)
 			}
 		}
 	}
@@ -138,6 +169,9 @@ func (b *Bus) Reindex(ctx context.Context, idx interface {
 		}
 		if st, err := b.GetDoc(ctx, rec.ID); err == nil && len(st.Files) > 0 {
 			rec.Files = st.Files
+		}
+		if rec.Case == "" {
+			rec.Case = Unfiled // never indexed, so never given a case
 		}
 		recs = append(recs, *rec)
 		if len(recs) >= batch {
