@@ -465,6 +465,9 @@ func findWindows(s sentence, level2 bool) []statedWindow {
 		if reAnchorService.MatchString(after) {
 			continue // timely filing from the date of service, not an appeal window
 		}
+		if strings.Contains(clause, "peer-to-peer") || strings.Contains(clause, "peer to peer") {
+			continue // the doctor's option to talk to a reviewer, not the reader's deadline
+		}
 		if !level2 && (reFutureAnchor.MatchString(after) || reFutureCondition.MatchString(s.norm)) {
 			continue // counts from a later decision that has not happened yet
 		}
@@ -829,7 +832,7 @@ func computeDeadlines(in deadlineInput, anchors anchorDates) []Deadline {
 
 func assumedNote(assumed bool) string {
 	if assumed {
-		return "; the plan type is not stated and was assumed from a commercial payer"
+		return "; the plan type is not stated and was assumed from the payer"
 	}
 	return ""
 }

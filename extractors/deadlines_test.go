@@ -122,6 +122,9 @@ func TestStatedDeadlines(t *testing.T) {
 		{"bare file is the appeal", "You must file within sixty days of the date of this letter.", stated(ActionInternalAppeal, "2026-05-01", AnchorNotice)},
 
 		// Fixed bugs.
+		// A peer-to-peer window (the doctor's) displaced the appeal window.
+		{"peer-to-peer is the doctor's", "Your doctor may request a peer-to-peer review by calling 1-800-526-8903 within 5 business days. You must appeal to your health plan within 60 calendar days of the date listed at the top of this notice.",
+			stated(ActionInternalAppeal, "2026-05-01", AnchorNotice)},
 		// "We will answer your appeal within 30 days" was taken for the reader's
 		// deadline because "appeal" (a reader's word) came after "answer".
 		{"plan answers the appeal", "You can file an appeal within 60 days from the date of this notice. We will answer your appeal within 30 days.",

@@ -41,7 +41,7 @@ func Extract(pages []string) Findings {
 	if f.PlanType == "" && adverse && commercialPayer(f.Payer) {
 		// Most commercial coverage is an employer group plan; its 180-day
 		// appeal floor is also the ACA one. Basis says it was assumed.
-		f.PlanType, planAssumed = PlanERISA, true
+		f.PlanType, planAssumed = assumedPlan(f.Payer), true
 	}
 	f.DenialReasons = FindDenialReasons(pages, codes)
 	f.Deadlines, f.Flags = findDeadlines(deadlineInput{
@@ -85,6 +85,19 @@ var (
 	reApprovalOnly = regexp.MustCompile(`(?i)\b(?:has|have|is|was) been (?:approved|authorized)\b`)
 )
 
+// assumedPlan is the plan type a payer's adverse notice most likely concerns
+// when the text names none: Molina is mostly Medicaid managed care, Ambetter
+// is Marketplace coverage, other commercial payers mostly employer plans.
+func assumedPlan(payer string) string {
+	switch payer {
+	case "Molina Healthcare":
+		return PlanMedicaidMC
+	case "Ambetter", "Oscar Health":
+		return PlanACA
+	}
+	return PlanERISA
+}
+
 // commercialPayer reports whether a payer name is a commercial insurer, TPA
 // or benefit manager (not Medicare, Medicaid, TRICARE or a Medicare contractor).
 func commercialPayer(name string) bool {
@@ -125,7 +138,7 @@ func isAdverse(pages []string, docType string, codes []Code) bool {
 	case DocEOB, DocMSN:
 		for _, c := range codes {
 			if c.System == "CARC" || c.System == "RARC" {
-				if codeCategory(c.System, c.Code) != "" {
+				if codeCategory(c.System, c.Code) != "" && !(c.System == "RARC" && informationalRARC[c.Code]) {
 					return true
 				}
 			}

@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// corpusDir is the project's generated, labelled corpus (testdata/README.md).
-const corpusDir = "../testdata/corpus"
+// corpusDir is the project's generated, labelled corpus (testdata/README.md);
+// APPEALDESK_CORPUS points it at a larger one (gencorpus -big N -out DIR).
+var corpusDir = envOr("APPEALDESK_CORPUS", "../testdata/corpus")
 
 // TestCorpusScores scores this file owner's findings against the labels of
 // the generated corpus, using each label's exact text-layer text, and holds
@@ -115,4 +116,11 @@ func TestCorpusScores(t *testing.T) {
 	if ratio(dlOK, dls) < 0.95 || ratio(dlExtra, dls) > 0.05 {
 		t.Errorf("deadline recall %.3f (< 0.95?) with %d extra", ratio(dlOK, dls), dlExtra)
 	}
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
 }

@@ -49,6 +49,8 @@ var payers = []payerEntry{
 	payer("Kaiser Permanente", `\bkaiser\b`),
 	payer("Ambetter", `\bambetter\b`),
 	payer("WellCare", `\bwellcare\b`),
+	payer("Missouri HealthNet", `\bmo ?healthnet\b|\bmissouri healthnet\b`),
+	payer("GEHA", `\bGEHA\b|\bgovernment employees health association\b`),
 	payer("Health Net", `\bhealth ?net\b`),
 	payer("Centene", `\bcentene\b`),
 	payer("Molina Healthcare", `\bmolina\b`),
@@ -147,18 +149,12 @@ func FindPayer(pages []string) string {
 			best = titleCase(m[1]) + " Department of Medicaid"
 		}
 	}
-	if best == "Blue Cross Blue Shield" {
-		if m := reBCBSState.FindStringSubmatch(text); m != nil {
-			best += " of " + titleCase(m[1])
-		}
-	}
 	return best
 }
 
 const usStates = `alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|new york|north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|rhode island|south carolina|south dakota|tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming|district of columbia`
 
 var (
-	reBCBSState     = regexp.MustCompile(`(?i)\bblue ?cross (?:and |& )?blue ?shield of (` + usStates + `)\b`)
 	reStateMedicaid = regexp.MustCompile(`(?i)\b(` + usStates + `) (department of )?medicaid\b`)
 )
 

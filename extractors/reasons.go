@@ -32,7 +32,7 @@ var reasonPhrases = map[string]filteredRegexp{
 // informationalRARC are remarks that point somewhere ("consult plan benefit
 // documents", "based on an NCD", "consult our contractual agreement") without
 // saying why the claim was denied; the reason code next to them does.
-var informationalRARC = map[string]bool{"N130": true, "N381": true, "N386": true}
+var informationalRARC = map[string]bool{"N115": true, "N130": true, "N381": true, "N386": true}
 
 // codeCategoryFn gives a CARC/RARC code's denial category; it is set by
 // extract.go to the codes extractor's tables once they exist.
