@@ -42,7 +42,7 @@ const boltTimeout = "1s"
 
 // mappingVersion names the current mapping; bump it whenever newMapping
 // changes so NeedsReindex can tell an index built by an older version.
-const mappingVersion = "appealdesk-mapping-3"
+const mappingVersion = "appealdesk-mapping-4"
 
 // internalMappingKey is the Bleve internal key holding mappingVersion.
 var internalMappingKey = []byte("appealdesk_mapping_version")

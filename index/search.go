@@ -23,13 +23,13 @@ const (
 	facetSize    = 10
 )
 
-// facetFields maps facet names in SearchResult.Facets to index fields.
-var facetFields = []struct{ name, field string }{
-	{"doc_type", fDocType},
-	{"payer", fPayer},
-	{"reason", fReasons},
-	{"code", fCodeQ},
-}
+// facetNames are the facets of SearchResult.Facets, each a prefix of the
+// combined facet field's terms.
+var facetNames = []string{"doc_type", "payer", "reason", "code"}
+
+// maxFacetTerms bounds the distinct terms of the combined facet field a
+// search returns before it is split into facets of facetSize terms.
+const maxFacetTerms = 10000
 
 // ParseQuery checks a query string and the filters of req without running
 // anything, so the CLI can reject a malformed query (exit 2) before asking
@@ -82,9 +82,7 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		return nil, fmt.Errorf("%w: --sort must be relevance or date, not %q", ErrBadQuery, req.Sort)
 	}
 	if req.Facets {
-		for _, f := range facetFields {
-			sreq.AddFacet(f.name, bleve.NewFacetRequest(f.field, facetSize))
-		}
+		sreq.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
 	}
 	start := time.Now()
 	res, err := b.SearchInContext(ctx, sreq)
@@ -111,9 +109,7 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	}
 	if req.Facets {
 		out.Facets = map[string][]Facet{}
-		for _, f := range facetFields {
-			out.Facets[f.name] = facetTerms(res.Facets[f.name])
-		}
+		out.Facets = splitFacets(res.Facets[fFacet])
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
@@ -404,20 +400,35 @@ func addSnippets(ctx context.Context, b bleve.Index, qs string, hits []Hit) erro
 	return nil
 }
 
-func facetTerms(f *search.FacetResult) []Facet {
-	out := []Facet{}
+// splitFacets turns the combined facet field's terms ("payer:Aetna") into
+// one list per facet, most frequent first, facetSize terms each.
+func splitFacets(f *search.FacetResult) map[string][]Facet {
+	out := make(map[string][]Facet, len(facetNames))
+	for _, n := range facetNames {
+		out[n] = []Facet{}
+	}
 	if f == nil || f.Terms == nil {
 		return out
 	}
 	for _, t := range f.Terms.Terms() {
-		out = append(out, Facet{Term: t.Term, Count: t.Count})
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
+		name, term, ok := strings.Cut(t.Term, ":")
+		if _, known := out[name]; !ok || !known || term == "" {
+			continue
 		}
-		return out[i].Term < out[j].Term
-	})
+		out[name] = append(out[name], Facet{Term: term, Count: t.Count})
+	}
+	for n, fs := range out {
+		sort.SliceStable(fs, func(i, j int) bool {
+			if fs[i].Count != fs[j].Count {
+				return fs[i].Count > fs[j].Count
+			}
+			return fs[i].Term < fs[j].Term
+		})
+		if len(fs) > facetSize {
+			fs = fs[:facetSize]
+		}
+		out[n] = fs
+	}
 	return out
 }
 
