@@ -30,14 +30,14 @@ var amLabelKinds = []string{amNotMoney, AmountBilled, AmountAllowed, AmountPaid,
 // layers often run columns together ("Provider charged$649.31Plan paid").
 var amLabelRe = regexp.MustCompile(`(?i)(?:` +
 	`(service\s+approved\??|approved\?)|` +
-	`(total\s+charges?|total\s+(?:amount\s+)?billed|amount\s+billed|billed\s+(?:amount|charges?)|amount\s+(?:the\s+)?(?:provider\s+)?charged|charged\s+amount|provider\s+(?:charged|billed)|submitted\s+charges?|charges?\s+submitted|billed|charged|charges?)` +
-	`|(allowed\s+amount|amount\s+allowed|plan\s+allowed|allowable(?:\s+amount)?|allowed|approved\s+amount|amount\s+approved?|medicare[- ]approved(?:\s+amount)?|plan\s+covers\s+up\s+to|negotiated\s+(?:rate|amount)|eligible\s+amount|approved?)` +
-	`|(your\s+plan\s+paid|plan\s+paid|plan\s+payment|paid\s+by\s+(?:your\s+)?plan|paid\s+amount|amount\s+paid|total\s+paid|we\s+paid|insurance\s+paid|medicare\s+paid(?:\s+provider)?|claim\s+payment\s+amount|payment\s+amount|check\s+amount|payment|paid)` +
-	`|(amount\s+you\s+(?:owe|pay)|what\s+you\s+owe|you\s+owe|you\s+pay|(?:total\s+|maximum\s+)?you\s+may\s+be\s+billed|patient\s+responsibility|patient\s+resp\.?|member\s+responsibility|your\s+responsibility|your\s+(?:anticipated\s+)?cost(?:\s+share)?|your\s+share|patient\s+owes|balance\s+due)` +
-	`|((?:applied\s+to\s+(?:the\s+)?)?deductible)` +
-	`|(co-?insurance)` +
-	`|(co-?payment|co-?pay)` +
-	`|(amount\s+not\s+covered|not\s+covered|non-?covered(?:\s+(?:amount|charges?))?|ineligible(?:\s+amount)?|excluded\s+amount)` +
+	`(total\s+charges?|total\s+(?:amount\s+)?billed|amount\s+billed|billed\s+(?:amount|charges?)|amount\s+(?:the\s+)?(?:provider\s+)?charged|charged\s+amount|provider\s+(?:charged|billed)|submitted\s+charges?|charges?\s+submitted|billed|charged|charges?|cantidad\s+facturada|monto\s+facturado|total\s+facturado|cargos?\s+totales|cargos?)` +
+	`|(allowed\s+amount|amount\s+allowed|plan\s+allowed|allowable(?:\s+amount)?|allowed|approved\s+amount|amount\s+approved?|medicare[- ]approved(?:\s+amount)?|plan\s+covers\s+up\s+to|negotiated\s+(?:rate|amount)|eligible\s+amount|approved?|cantidad\s+permitida|monto\s+permitido|monto\s+aprobado(?:\s+por\s+medicare)?)` +
+	`|(your\s+plan\s+paid|plan\s+paid|plan\s+payment|paid\s+by\s+(?:your\s+)?plan|paid\s+amount|amount\s+paid|total\s+paid|we\s+paid|insurance\s+paid|medicare\s+paid(?:\s+provider)?|claim\s+payment\s+amount|payment\s+amount|check\s+amount|payment|paid|pagado\s+por\s+(?:el\s+|su\s+)?plan|(?:el\s+plan|medicare)\s+pag[oó]|monto\s+pagado)` +
+	`|(amount\s+you\s+(?:owe|pay)|what\s+you\s+owe|you\s+owe|you\s+pay|(?:total\s+|maximum\s+)?you\s+may\s+be\s+billed|patient\s+responsibility|patient\s+resp\.?|member\s+responsibility|your\s+responsibility|your\s+(?:anticipated\s+)?cost(?:\s+share)?|your\s+share|patient\s+owes|balance\s+due|usted\s+debe|(?:lo\s+que\s+)?usted\s+paga|responsabilidad\s+del\s+paciente|(?:m[aá]ximo\s+que\s+)?se\s+le\s+puede\s+facturar)` +
+	`|((?:applied\s+to\s+(?:the\s+)?)?deductible|deducible)` +
+	`|(co-?insurance|coseguro)` +
+	`|(co-?payment|co-?pay|copago)` +
+	`|(amount\s+not\s+covered|not\s+covered|non-?covered(?:\s+(?:amount|charges?))?|ineligible(?:\s+amount)?|excluded\s+amount|no\s+cubierto)` +
 	`|(network\s+savings|plan\s+discount|discount|savings|other\s+adjustments?|write[- ]?off)` +
 	`|(amount|your\s+plan|total)` +
 	`)`)
@@ -332,7 +332,7 @@ func amCells(line string) [][]int {
 
 // amStems are lower-case pieces of every amount label; a line without any
 // of them holds no label, which spares the label expression most lines.
-var amStems = []string{"bill", "charg", "allow", "approv", "paid", "pay", "owe", "resp", "cost", "share", "deduct", "insurance", "cover", "saving", "discount", "adjust", "write", "amount", "plan", "total", "balance", "negotiat", "eligible", "excluded"}
+var amStems = []string{"bill", "charg", "allow", "approv", "paid", "pay", "owe", "resp", "cost", "share", "deduct", "insurance", "cover", "saving", "discount", "adjust", "write", "amount", "plan", "total", "balance", "negotiat", "eligible", "excluded", "factur", "cargo", "permit", "aprob", "pag", "debe", "deduc", "coseg", "copag", "cubiert", "monto", "cantidad"}
 
 func amMayHaveLabel(s string) bool {
 	l := strings.ToLower(s)

@@ -40,6 +40,8 @@ func TestFindAmounts(t *testing.T) {
 		{"same label and value once", []string{"Plan paid $10.00", "Plan paid $10.00"}, []string{"paid 10.00"}},
 		{"page numbers", []string{"nothing", "You owe $5.00"}, []string{"patient_responsibility 5.00@2"}},
 
+		{"spanish labels", []string{"Cantidad facturada: $1,250.00\nCantidad permitida: $800.00\nPagado por el plan: $640.00\nUsted debe: $160.00\nDeducible $100.00 Coseguro $60.00 Copago $0.00 No cubierto $0.00"}, []string{"billed 1250.00", "allowed 800.00", "paid 640.00", "patient_responsibility 160.00", "deductible 100.00", "coinsurance 60.00", "copay 0.00", "not_covered 0.00"}},
+
 		// EOB tables.
 		{"table with one header line", []string{"Provider chargedPlan covers up toPlan paidDeductibleCopayCoinsuranceNot covered\n$43.05$4.35$0.00$4.35$0.00$0.00$0.00"}, []string{"billed 43.05", "allowed 4.35", "paid 0.00", "deductible 4.35", "copay 0.00", "coinsurance 0.00", "not_covered 0.00"}},
 		{"stacked header and a claim total", []string{

@@ -69,12 +69,12 @@ const (
 // come first.
 var cdLabelRe = regexp.MustCompile(`(?i)\b(?:` +
 	`(icd[- ]?10[- ]?pcs|pcs\s+codes?|icd[- ]?10[- ]?procedure\s+codes?)` +
-	`|(icd[- ]?10[- ]?cm|icd[- ]?10|icd[- ]?9[- ]?cm|icd[- ]?9|icd|diagnos[ie]s(?:\s+codes?)?|diag\.?\s*codes?|diag|dx(?:\s*codes?)?|reason\s+(?:for|to)\s+(?:the\s+)?visit)` +
-	`|(cpt(?:®)?(?:\s*/\s*hcpcs)?(?:[- ]?4)?(?:\s+codes?)?|hcpcs(?:\s*/\s*cpt)?(?:\s+codes?)?|procedures?(?:\s+codes?)?|proc\.?\s*codes?|service\s*codes?|svc\s*codes?|service\s*/\s*item|services?\s+requested|requested\s+services?(?:\(s\))?|billing\s+codes?)` +
-	`|(claim\s+adjustment\s+reason\s+codes?|carcs?|adj(?:ustment)?\.?(?:\s+reason)?\s+codes?|reason\s+codes?|denial\s+codes?|group\s*(?:and|/|&)?\s*reason(?:\s+codes?)?|group\s+codes?)` +
-	`|(remittance\s+advice\s+remark\s+codes?|rarcs?|remark\s+codes?|remarks?|rmk)` +
+	`|(icd[- ]?10[- ]?cm|icd[- ]?10|icd[- ]?9[- ]?cm|icd[- ]?9|icd|diagnos[ie]s(?:\s+codes?)?|diagn[oó]sticos?|diag\.?\s*codes?|diag|dx(?:\s*codes?)?|reason\s+(?:for|to)\s+(?:the\s+)?visit|c[oó]digos?\s+de\s+diagn[oó]stico)` +
+	`|(cpt(?:®)?(?:\s*/\s*hcpcs)?(?:[- ]?4)?(?:\s+codes?)?|hcpcs(?:\s*/\s*cpt)?(?:\s+codes?)?|procedures?(?:\s+codes?)?|proc\.?\s*codes?|service\s*codes?|svc\s*codes?|service\s*/\s*item|services?\s+requested|requested\s+services?(?:\(s\))?|billing\s+codes?|c[oó]digos?\s+de\s+(?:procedimiento|servicio)|procedimientos?)` +
+	`|(claim\s+adjustment\s+reason\s+codes?|carcs?|adj(?:ustment)?\.?(?:\s+reason)?\s+codes?|reason\s+codes?|denial\s+codes?|group\s*(?:and|/|&)?\s*reason(?:\s+codes?)?|group\s+codes?|c[oó]digos?\s+de\s+(?:ajuste|raz[oó]n|denegaci[oó]n))` +
+	`|(remittance\s+advice\s+remark\s+codes?|rarcs?|remark\s+codes?|remarks?|rmk|c[oó]digos?\s+de\s+observaci[oó]n)` +
 	`|(npi(?:\s*(?:number|no\.?|#))?|national\s+provider\s+identifier)` +
-	`|(claim\s*(?:#|no\.?|number|id|nbr)|clm\s*#?|icn|dcn|tcn|member\s*(?:id|#|number|no\.?)|subscriber\s*(?:id|#|number)|id\s*#|group\s*(?:number|no\.?|#|id)?|policy\s*(?:number|no\.?|#|id)?|account\s*(?:number|no\.?|#)?|acct|tax\s*id|tin|ein|ssn|phone|tel|telephone|fax|call|tty|zip(?:\s+code)?|postal\s+code|area\s+code|p\.?\s*o\.?\s*box|box|suite|ste|apt|check\s*(?:number|#|no\.?)|check\s+reference|reference\s*(?:#|number|no\.?)?|ref\s*#|case\s*(?:#|number|no\.?)?|auth(?:orization)?\s*(?:#|number|no\.?)|clia|ndc|loinc|medicare\s+number|mbi|contract|pbp|plan\s*(?:#|id|number))` +
+	`|(claim\s*(?:#|no\.?|number|id|nbr)|clm\s*#?|icn|dcn|tcn|member\s*(?:id|#|number|no\.?)|subscriber\s*(?:id|#|number)|id\s*#|group\s*(?:number|no\.?|#|id)?|policy\s*(?:number|no\.?|#|id)?|account\s*(?:number|no\.?|#)?|acct|tax\s*id|tin|ein|ssn|phone|tel|telephone|fax|call|tty|zip(?:\s+code)?|postal\s+code|area\s+code|p\.?\s*o\.?\s*box|box|suite|ste|apt|check\s*(?:number|#|no\.?)|check\s+reference|reference\s*(?:#|number|no\.?)?|ref\s*#|case\s*(?:#|number|no\.?)?|auth(?:orization)?\s*(?:#|number|no\.?)|clia|ndc|loinc|medicare\s+number|mbi|contract|pbp|plan\s*(?:#|id|number)|tel[eé]fono|n[uú]mero\s+de\s+(?:grupo|reclamaci[oó]n|miembro|afiliado)|apartado\s+postal)` +
 	`|(codes?|services?)` +
 	`)`)
 

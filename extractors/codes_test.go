@@ -115,6 +115,10 @@ func TestFindCodes(t *testing.T) {
 		{"ocr npi needs label", []string{"NPI: l234567893"}, []string{"NPI 1234567893"}},
 		{"words are not repaired", []string{"CPT: SOIL BOSS"}, []string{}},
 
+		// Spanish labels (Tesseract reads Spanish too).
+		{"spanish labels", []string{"Código de diagnóstico: Z206\nCódigo de procedimiento: 99214\nCódigo de ajuste: 50   Código de observación: N130\nTeléfono: 1-800-555-0142"}, []string{"ICD-10-CM Z20.6", "CPT 99214", "CARC 50", "RARC N130"}},
+		{"spanish labels without accents", []string{"Diagnostico: E119  Procedimiento 36415"}, []string{"ICD-10-CM E11.9", "CPT 36415"}},
+
 		// Pages and duplicates
 		{"once per page", []string{"CPT 99214, CPT 99214", "CPT 99214"}, []string{"CPT 99214", "CPT 99214@2"}},
 

@@ -25,6 +25,8 @@ func TestFindIdentifiers(t *testing.T) {
 		{"masked id as printed", []string{"Medicare Number XXX-XX-1234A"}, nil, []string{"XXX-XX-1234A"}},
 		{"deduplicated across pages", []string{"Claim #: A12345", "Claim #: A12345\nClaim #: B67890"}, []string{"A12345", "B67890"}, nil},
 
+		{"spanish labels", []string{"Número de reclamación: 2026-0412-118834\nNúmero de miembro: BHX882104417\nID de afiliado: W99887766"}, []string{"2026-0412-118834"}, []string{"BHX882104417", "W99887766"}},
+
 		// Distractors.
 		{"placeholders", []string{"Claim #: [CLAIMNUMBER]\nMember ID: [MEMBERNUMBER]\n<MemberName>\nClaim Number: <ClaimNumber>"}, nil, nil},
 		{"no digit", []string{"Claim Number: PENDING\nMember ID: ABCDEFG"}, nil, nil},
