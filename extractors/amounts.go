@@ -332,7 +332,7 @@ func amCells(line string) [][]int {
 
 // amStems are lower-case pieces of every amount label; a line without any
 // of them holds no label, which spares the label expression most lines.
-var amStems = []string{"bill", "charg", "allow", "approv", "paid", "pay", "owe", "resp", "cost", "share", "deduct", "insurance", "cover", "saving", "discount", "adjust", "write", "amount", "plan", "total", "balance", "negotiat", "eligible", "excluded", "factur", "cargo", "permit", "aprob", "pag", "debe", "deduc", "coseg", "copag", "cubiert", "monto", "cantidad"}
+var amStems = []string{"bill", "charg", "allow", "approv", "paid", "pay", "owe", "resp", "cost", "share", "deduct", "insurance", "cover", "saving", "discount", "adjust", "write", "amount", "plan", "total", "balance", "negotiat", "eligible", "excluded", "factur", "cargo", "permit", "aprob", "pagad", "pagó", "pago", "debe", "deduc", "coseg", "copag", "cubiert", "monto", "cantidad"}
 
 func amMayHaveLabel(s string) bool {
 	l := strings.ToLower(s)
@@ -491,6 +491,9 @@ func amAssign(cells [][]int, cols []amColumn, ok bool) ([]string, bool) {
 // amWholeLabel returns the amount label a line consists of, or "".
 func amWholeLabel(line string) string {
 	t := strings.Trim(line, " \t:*")
+	if len(t) > 48 || !amMayHaveLabel(t) {
+		return ""
+	}
 	m := amLabelRe.FindStringSubmatchIndex(t)
 	if m == nil || m[0] != 0 || m[1] != len(t) {
 		return ""
@@ -530,6 +533,12 @@ func amBlocks(page int, text string) []amHit {
 	off := 0
 	for i := 0; i < len(lines); i++ {
 		off += len(lines[i]) + 1
+		if i+2 >= len(lines) {
+			break
+		}
+		if _, ok := amWholeValue(lines[i+1]); !ok {
+			continue
+		}
 		label := amWholeLabel(lines[i])
 		if label == "" {
 			continue

@@ -85,6 +85,9 @@ func idWholeLabel(t string) bool {
 	if m := idLabelRe.FindStringIndex(t); m != nil && strings.TrimSpace(t[m[1]:]) == "" {
 		return true
 	}
+	if !amMayHaveLabel(t) {
+		return false
+	}
 	if m := amLabelRe.FindStringSubmatchIndex(t); m != nil && strings.TrimSpace(t[m[1]:]) == "" && amKind(m) != "" {
 		return true
 	}
