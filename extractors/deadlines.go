@@ -201,8 +201,8 @@ var (
 	numWords = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20, "twenty-one": 21, "twenty one": 21, "thirty": 30, "forty": 40, "forty-five": 45, "forty five": 45, "fifty": 50, "sixty": 60, "sixty-five": 65, "sixty five": 65, "seventy": 70, "ninety": 90}
 
 	// Not a filing window: supplies, ages, clinical history, opening hours.
-	reWindowNotAfter  = regexp.MustCompile(`^[\s-]*(?:supply|supplies|a day|a week|per\b|old\b|of age|apart|in a row|of (?:therapy|treatment|medication|use)|prior to (?:the )?(?:service|admission|procedure|surgery)|before (?:the )?(?:service|admission|procedure|surgery))`)
-	reWindowNotBefore = regexp.MustCompile(`(?:\b(?:past|last|every|each|for at least|for|up to a maximum of|maximum of|age|aged)\s*$)|\(\s*$`)
+	reWindowNotAfter  = regexp.MustCompile(`^[\s-]*(?:\((?:cpt|hcpcs|code)|supply|supplies|a day|a week|per\b|old\b|of age|apart|in a row|of (?:therapy|treatment|medication|use)|prior to (?:the )?(?:service|admission|procedure|surgery)|before (?:the )?(?:service|admission|procedure|surgery))`)
+	reWindowNotBefore = regexp.MustCompile(`(?:\b(?:past|last|every|each|for at least|for|up to a maximum of|maximum of|age|aged|initial, up to|each additional|additional|first)\s*$)|\(\s*$`)
 	// A filing window is introduced: "within", "no later than", "you have", "after".
 	reWindowLeadIn = regexp.MustCompile(`\b(?:within|later than|more than|up to|after|have|has|had|allowed?|given|gives?|period of|in|of|least|is|are|be)\b[\s\w]{0,14}$`)
 	// The plan is the subject: "we will answer your appeal within 30 days".

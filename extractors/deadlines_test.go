@@ -122,6 +122,8 @@ func TestStatedDeadlines(t *testing.T) {
 		{"bare file is the appeal", "You must file within sixty days of the date of this letter.", stated(ActionInternalAppeal, "2026-05-01", AnchorNotice)},
 
 		// Fixed bugs.
+		// A service description ("IV infusion, initial, up to 1 hour") read as a window.
+		{"service description hours", "We reviewed the request for IV infusion, initial, up to 1 hour (CPT 96365) and we are not able to approve it.", nil},
 		// A peer-to-peer window (the doctor's) displaced the appeal window.
 		{"peer-to-peer is the doctor's", "Your doctor may request a peer-to-peer review by calling 1-800-526-8903 within 5 business days. You must appeal to your health plan within 60 calendar days of the date listed at the top of this notice.",
 			stated(ActionInternalAppeal, "2026-05-01", AnchorNotice)},

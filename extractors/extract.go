@@ -136,11 +136,11 @@ func isAdverse(pages []string, docType string, codes []Code) bool {
 	case DocPriorAuth:
 		return reDeniedLine.MatchString(text) || !reApprovalOnly.MatchString(text)
 	case DocEOB, DocMSN:
+		// A reason code with a denial category makes the statement adverse;
+		// remark codes alone only explain paid lines.
 		for _, c := range codes {
-			if c.System == "CARC" || c.System == "RARC" {
-				if codeCategory(c.System, c.Code) != "" && !(c.System == "RARC" && informationalRARC[c.Code]) {
-					return true
-				}
+			if c.System == "CARC" && codeCategory(c.System, c.Code) != "" {
+				return true
 			}
 		}
 		for _, m := range reDenialCARC.FindAllStringSubmatch(text, -1) {

@@ -41,7 +41,7 @@ var planSignals = map[string][]weighted{
 	PlanMedicareFFS: {sig(`medicare summary notice`, 10), sig(`original medicare`, 6), sig(`medicare administrative contractor`, 6),
 		sig(`\b(?:noridian|palmetto gba|novitas|first coast service options|national government services|wisconsin physicians service|cgs administrators)\b`, 5),
 		sig(`\bpart [ab] \((?:hospital|medical) insurance\)`, 6), sig(`\b(?:fl|tx|ca|ny) medicare\b`, 5), sig(`42 CFR 405`, 6),
-		sig(`\bMA130\b|\bMA01\b`, 3), sig(`\bredetermination\b`, 1), sig(`\bmedicare\b`, 1)},
+		sig(`\bredetermination\b`, 1), sig(`\bmedicare\b`, 1)},
 	PlanMedicaidMC: {sig(`medicaid (?:managed care|health plan|mco)`, 8), sig(`\bMCO\b`, 3), sig(`42 CFR 438`, 8),
 		sig(`notice of adverse benefit determination`, 1), sig(`notice of appeal resolution`, 4),
 		sig(`\b(?:medi-cal|masshealth|tenncare|apple health|healthy (?:louisiana|michigan|connecticut)|star(?:\+plus)? program)\b`, 3)},
