@@ -64,14 +64,6 @@ func pad(s string, n int) string {
 	return s + strings.Repeat(" ", n-width(s))
 }
 
-// padLeft right-aligns s in n columns.
-func padLeft(s string, n int) string {
-	if w := width(s); w < n {
-		return strings.Repeat(" ", n-w) + s
-	}
-	return s
-}
-
 func truncate(s string, n int) string {
 	if width(s) <= n {
 		return s
