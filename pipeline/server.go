@@ -344,6 +344,23 @@ func LockDataDir(dir string) (unlock func(), err error) {
 	}, nil
 }
 
+// LockDataDirWait is LockDataDir, retrying for up to d while another
+// process (a one-shot command) holds the lock.
+func LockDataDirWait(ctx context.Context, dir string, d time.Duration) (unlock func(), err error) {
+	deadline := time.Now().Add(d)
+	for {
+		unlock, err = LockDataDir(dir)
+		if !errors.Is(err, ErrDataDirBusy) || time.Now().After(deadline) {
+			return unlock, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 // slogAdapter routes the embedded server's log to slog at warn and above.
 type slogAdapter struct{ log *slog.Logger }
 

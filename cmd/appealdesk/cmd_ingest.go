@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/appealdesk/appealdesk/api"
 	"github.com/appealdesk/appealdesk/pipeline"
 )
 
@@ -61,22 +59,16 @@ func runIngest(ctx context.Context, g *globalOptions, o *ingestOptions, args []s
 		req.Paths = append(req.Paths, paths...)
 	}
 	var results []pipeline.IngestResult
-	err := errNoDaemonTried
-	if !o.nats.external() {
-		err = api.Call(ctx, g.DataDir, opIngest, req, &results)
-	}
-	if errors.Is(err, api.ErrNoDaemon) || errors.Is(err, errNoDaemonTried) {
-		bus, _, closeFn, serr := standalone(ctx, g, &o.nats)
-		if serr != nil {
-			return serr
-		}
-		results = ingestAll(ctx, bus, req, pipeline.DefaultMaxFileBytes)
-		closeFn()
-		if !o.nats.external() {
-			fmt.Fprintln(os.Stderr, "appealdesk: no daemon is running; the files are queued and will be processed by `appealdesk run`")
-		}
-	} else if err != nil {
+	viaDaemon, err := daemonOrLocal(ctx, g, &o.nats, !o.nats.external(), opIngest, req, &results,
+		func(bus *pipeline.Bus, _ string) error {
+			results = ingestAll(ctx, bus, req, pipeline.DefaultMaxFileBytes)
+			return nil
+		})
+	if err != nil {
 		return err
+	}
+	if !viaDaemon && !o.nats.external() {
+		fmt.Fprintln(os.Stderr, "appealdesk: no daemon is running; the files are queued and will be processed by `appealdesk run`")
 	}
 	for _, r := range results {
 		if r.Error != "" {
@@ -91,8 +83,6 @@ func runIngest(ctx context.Context, g *globalOptions, o *ingestOptions, args []s
 	}
 	return nil
 }
-
-var errNoDaemonTried = errors.New("daemon not asked")
 
 // expandPaths turns an argument into absolute file paths: the file itself,
 // or every non-hidden regular file under a folder.

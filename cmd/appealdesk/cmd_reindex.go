@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 
 	"github.com/spf13/cobra"
 
-	"github.com/appealdesk/appealdesk/api"
 	"github.com/appealdesk/appealdesk/index"
 	"github.com/appealdesk/appealdesk/pipeline"
 )
@@ -42,35 +40,31 @@ index itself.`,
 
 func runReindex(ctx context.Context, g *globalOptions, o *reindexOptions) error {
 	var res reindexResult
-	err := api.Call(ctx, g.DataDir, opReindex, nil, &res)
-	if errors.Is(err, api.ErrNoDaemon) {
-		bus, data, closeFn, serr := standalone(ctx, g, &o.nats)
-		if serr != nil {
-			return serr
-		}
-		defer closeFn()
-		if o.nats.external() {
-			// The index is local even with an external NATS: hold the
-			// data directory like run does.
-			unlock, lerr := pipeline.LockDataDir(data)
-			if lerr != nil {
-				return lerr
+	_, err := daemonOrLocal(ctx, g, &o.nats, true, opReindex, nil, &res,
+		func(bus *pipeline.Bus, data string) error {
+			if o.nats.external() {
+				// The index is local even with an external NATS: hold the
+				// data directory like run does.
+				unlock, err := pipeline.LockDataDir(data)
+				if err != nil {
+					return err
+				}
+				defer unlock()
 			}
-			defer unlock()
-		}
-		idx, ierr := index.Open(index.Dir(data))
-		if ierr != nil {
-			return ierr
-		}
-		r, rerr := reindexWith(ctx, bus, idx)
-		if cerr := idx.Close(); rerr == nil {
-			rerr = cerr
-		}
-		if rerr != nil {
-			return rerr
-		}
-		res = *r
-	} else if err != nil {
+			idx, err := index.Open(index.Dir(data))
+			if err != nil {
+				return err
+			}
+			r, err := reindexWith(ctx, bus, idx)
+			if cerr := idx.Close(); err == nil {
+				err = cerr
+			}
+			if err == nil {
+				res = *r
+			}
+			return err
+		})
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stdout, "reindexed %d documents\n", res.Records)

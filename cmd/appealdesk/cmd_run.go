@@ -155,7 +155,8 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	unlock, err := pipeline.LockDataDir(data)
+	// A one-shot command (status, ingest) may hold the lock for a moment.
+	unlock, err := pipeline.LockDataDirWait(ctx, data, 15*time.Second)
 	if err != nil {
 		return err
 	}
@@ -309,6 +310,41 @@ func standalone(ctx context.Context, g *globalOptions, n *natsOptions) (bus *pip
 		return nil, "", nil, err
 	}
 	return bus, data, closeFn, nil
+}
+
+// daemonOrLocal runs op through the daemon serving the data directory
+// (when askDaemon), or, when none answers, runs local on the store opened
+// by this process. While another process holds the data directory (a
+// daemon starting, another one-shot command), it keeps trying both for up
+// to 15 seconds. viaDaemon tells which one answered.
+func daemonOrLocal(ctx context.Context, g *globalOptions, n *natsOptions, askDaemon bool, op string, req, resp any,
+	local func(bus *pipeline.Bus, data string) error) (viaDaemon bool, err error) {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if askDaemon {
+			err := api.Call(ctx, g.DataDir, op, req, resp)
+			if err == nil {
+				return true, nil
+			}
+			if !errors.Is(err, api.ErrNoDaemon) {
+				return false, fmt.Errorf("daemon: %w", err)
+			}
+		}
+		bus, data, closeFn, err := standalone(ctx, g, n)
+		if errors.Is(err, pipeline.ErrDataDirBusy) && time.Now().Before(deadline) {
+			select {
+			case <-ctx.Done():
+				return false, ctx.Err()
+			case <-time.After(200 * time.Millisecond):
+			}
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		defer closeFn()
+		return false, local(bus, data)
+	}
 }
 
 // envInt reads an integer environment variable, def when unset or invalid.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/appealdesk/appealdesk/api"
 	"github.com/appealdesk/appealdesk/pipeline"
 )
 
@@ -37,26 +35,15 @@ func newStatusCmd(g *globalOptions) *cobra.Command {
 
 func runStatus(ctx context.Context, g *globalOptions, o *statusOptions) error {
 	var st pipeline.Status
-	daemon := false
-	err := errNoDaemonTried
-	if !o.nats.external() {
-		err = api.Call(ctx, g.DataDir, opStatus, nil, &st)
-	}
-	switch {
-	case err == nil:
-		daemon = true
-	case errors.Is(err, api.ErrNoDaemon) || errors.Is(err, errNoDaemonTried):
-		bus, _, closeFn, serr := standalone(ctx, g, &o.nats)
-		if serr != nil {
-			return serr
-		}
-		s, serr := bus.Status(ctx)
-		closeFn()
-		if serr != nil {
-			return serr
-		}
-		st = *s
-	default:
+	daemon, err := daemonOrLocal(ctx, g, &o.nats, !o.nats.external(), opStatus, nil, &st,
+		func(bus *pipeline.Bus, _ string) error {
+			s, err := bus.Status(ctx)
+			if err == nil {
+				st = *s
+			}
+			return err
+		})
+	if err != nil {
 		return err
 	}
 	if o.JSON {
