@@ -110,6 +110,10 @@ func ClassifyDocType(pages []string) string {
 			}
 		}
 	}
+	// Only Medicare sends Medicare Summary Notices.
+	if !strings.Contains(lower, "medicare") {
+		scores[DocMSN] = 0
+	}
 	// A prior-authorization denial letter is reported as a denial letter; a
 	// document is prior_auth when it approves, or when its title says it is
 	// a prior-authorization (precertification) determination.
