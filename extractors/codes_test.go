@@ -143,6 +143,7 @@ func TestFindCodes(t *testing.T) {
 		{"carbon dioxide", []string{"CO2 24 mmol/L"}, []string{}},
 		{"colorado zip", []string{"Denver, CO 80202"}, []string{}},
 		{"member id", []string{"Member ID: J34200 and ID# N12345"}, []string{}},
+		{"medicaid number that passes the NPI check", []string{"Medicaid number: 1234567893"}, []string{}},
 
 		{"two-column form read as blocks", []string{"Beneficiary:\nMedicare Number:\nDate of Service:\nService:\n\nPat Doe\n2XP3N70WD49\n2 June 2026\n99204 Office visit, new patient\n"}, []string{"CPT 99204"}},
 

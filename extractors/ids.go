@@ -10,7 +10,7 @@ import (
 // (group 2). Earlier alternatives win at the same position.
 var idLabelRe = regexp.MustCompile(`(?i)(?:^|[^A-Za-z0-9])(?:` +
 	`(c[l1i|]a[il1|]m\s*(?:number|no\.?|nbr|id|#)|clm\s*(?:#|no\.?|number)?|icn|dcn|tcn|(?:internal|document|transaction)\s+control\s+(?:number|no\.?|#)|reference\s*(?:number|no\.?|#)|ref\s*(?:#|no\.?)|n[uú]mero\s+de\s+(?:reclamaci[oó]n|reclamo)|reclamaci[oó]n\s*(?:#|n[uú]m\.?|no\.?))` +
-	`|(member\s*(?:[il1|]d(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|subscriber\s*(?:id(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|[il1|]d\s*(?:#|number|no\.?)|medicare\s*(?:number|no\.?|#|id)|mbi|medicare\s+beneficiary\s+identifier|health\s+plan\s+id|identification\s+number|(?:n[uú]mero|id|identificaci[oó]n)\s+de(?:l)?\s+(?:miembro|afiliado|socio|beneficiario|suscriptor)|n[uú]mero\s+de\s+medicare)` +
+	`|(member\s*(?:[il1|]d(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|subscriber\s*(?:id(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|[il1|]d\s*(?:#|number|no\.?)|medicare\s*(?:number|no\.?|#|id)|medicaid\s*(?:number|no\.?|#|id)|mbi|medicare\s+beneficiary\s+identifier|health\s+plan\s+id|identification\s+number|(?:n[uú]mero|id|identificaci[oó]n)\s+de(?:l)?\s+(?:miembro|afiliado|socio|beneficiario|suscriptor)|n[uú]mero\s+de\s+medicare)` +
 	`)`)
 
 // idNotMemberBefore lists words that make a following "ID #" some other id.

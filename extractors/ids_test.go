@@ -21,6 +21,7 @@ func TestFindIdentifiers(t *testing.T) {
 		{"icn dcn tcn", []string{"ICN: 1224012345670\nDCN 22-314-55501\nTCN: 4401234567890123"}, []string{"1224012345670", "22-314-55501", "4401234567890123"}, nil},
 		{"reference number", []string{"Reference #: CV966757"}, []string{"CV966757"}, nil},
 		{"member variants", []string{"ID#: W123456789\nSubscriber ID: XJH4455667\nMember number 8841-2290\nMedicare Number: 1EG4-TE5-MK73\nMBI 1EG4TE5MK73"}, nil, []string{"W123456789", "XJH4455667", "8841-2290", "1EG4-TE5-MK73", "1EG4TE5MK73"}},
+		{"medicaid number", []string{"Member number: H16745208\nMedicaid number: 7269193528"}, nil, []string{"H16745208", "7269193528"}},
 		{"value on the next line", []string{"Claim Number:\nE1234567890"}, []string{"E1234567890"}, nil},
 		{"masked id as printed", []string{"Medicare Number XXX-XX-1234A"}, nil, []string{"XXX-XX-1234A"}},
 		{"deduplicated across pages", []string{"Claim #: A12345", "Claim #: A12345\nClaim #: B67890"}, []string{"A12345", "B67890"}, nil},
