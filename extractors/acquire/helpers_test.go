@@ -110,7 +110,7 @@ func buildPDF(objs ...pdfObj) []byte {
 
 func deflate(b []byte) []byte {
 	var buf bytes.Buffer
-	w := zlib.NewWriter(&buf)
+	w, _ := zlib.NewWriterLevel(&buf, zlib.BestSpeed) // the bombs are tens of MB; -race makes compression slow
 	w.Write(b)
 	w.Close()
 	return buf.Bytes()
