@@ -10,7 +10,7 @@ import (
 // (group 2). Earlier alternatives win at the same position.
 var idLabelRe = regexp.MustCompile(`(?i)(?:^|[^A-Za-z0-9])(?:` +
 	`(c[l1i|]a[il1|]m\s*(?:number|no\.?|nbr|id|#)|clm\s*(?:#|no\.?|number)?|icn|dcn|tcn|(?:internal|document|transaction)\s+control\s+(?:number|no\.?|#)|reference\s*(?:number|no\.?|#)|ref\s*(?:#|no\.?)|n[uú]mero\s+de\s+(?:reclamaci[oó]n|reclamo)|reclamaci[oó]n\s*(?:#|n[uú]m\.?|no\.?))` +
-	`|(member\s*(?:[il1|]d(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|subscriber\s*(?:id(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|[il1|]d\s*(?:#|number|no\.?)|medicare\s*(?:number|no\.?|#|id)|medicaid\s*(?:number|no\.?|#|id)|mbi|medicare\s+beneficiary\s+identifier|health\s+plan\s+id|identification\s+number|(?:n[uú]mero|id|identificaci[oó]n)\s+de(?:l)?\s+(?:miembro|afiliado|socio|beneficiario|suscriptor)|n[uú]mero\s+de\s+medicare)` +
+	`|(member\s*(?:[il1|]d(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|subscriber\s*(?:id(?:entification)?(?:\s*(?:number|no\.?|#))?|number|no\.?|#)|[il1|]d\s*(?:#|number|no\.?)|medicare\s*(?:number|no\.?|#|id)|mbi|medicare\s+beneficiary\s+identifier|health\s+plan\s+id|identification\s+number|(?:n[uú]mero|id|identificaci[oó]n)\s+de(?:l)?\s+(?:miembro|afiliado|socio|beneficiario|suscriptor)|n[uú]mero\s+de\s+medicare)` +
 	`)`)
 
 // idNotMemberBefore lists words that make a following "ID #" some other id.
@@ -18,7 +18,7 @@ var idNotMemberBefore = map[string]bool{"tax": true, "provider": true, "payer": 
 
 var (
 	idValueRe      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*`)
-	idFillRe       = regexp.MustCompile(`^[ \t]*(?:[:#.=\-–)][ \t]*)*(?:is[ \t]+)?`)
+	idFillRe       = regexp.MustCompile(`^[ \t]*(?:[:#.=\-–)][ \t]*)*(?:\r?\n[ \t]*)?(?:(?:is|was|es)(?:[ \t]+|[ \t]*\r?\n[ \t]*))?`)
 	idPhoneRe      = regexp.MustCompile(`^(?:1-)?\d{3}-\d{3}-\d{4}$`)
 	idDateRe       = regexp.MustCompile(`^\d{1,4}-\d{1,2}-\d{1,4}$`)
 	idSplitRe      = regexp.MustCompile(`^((?: [0-9]{2,}){1,5})(?:[ \t]{2,}|[ \t]*\r?\n|[ \t]*$)`)
@@ -111,11 +111,11 @@ func idLabelKind(text string, m []int) (claim, ok bool) {
 // the same line, or at the start of the next line when the label ends its line.
 func idValueAfter(text string, end int) (string, bool) {
 	rest := text[end:]
-	rest = rest[len(idFillRe.FindString(rest)):]
-	if strings.HasPrefix(rest, "\r\n") {
-		rest = rest[2:]
-	} else if strings.HasPrefix(rest, "\n") {
-		rest = rest[1:]
+	fill := idFillRe.FindString(rest)
+	rest = rest[len(fill):]
+	// A label reaches across one line break at most.
+	if !strings.Contains(fill, "\n") {
+		rest = strings.TrimPrefix(strings.TrimPrefix(rest, "\r"), "\n")
 	}
 	rest = strings.TrimLeft(rest, " \t")
 	if len(rest) > 2 && rest[0] == '$' && rest[1] >= 'A' && rest[1] <= 'Z' {
