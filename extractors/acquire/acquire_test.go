@@ -539,3 +539,36 @@ func TestOpenTimeout(t *testing.T) {
 		t.Errorf("err=%v, want the parse abandoned", err)
 	}
 }
+
+// TestStampOnScan: a fax header in the text layer over a full-page scan
+// does not stand for the page; the scan is OCR'd. A full text layer (as
+// OCRmyPDF writes) does.
+func TestStampOnScan(t *testing.T) {
+	t.Parallel()
+	src := pagePNGGray(t)
+	build := func(text string) []byte {
+		content := fmt.Sprintf("q 288 0 0 108 0 0 cm /Im0 Do Q BT /F1 6 Tf 2 100 Td (%s) Tj ET", text)
+		return buildPDF(
+			"<< /Type /Catalog /Pages 2 0 R >>",
+			"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+			"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 288 108] /Resources << /XObject << /Im0 5 0 R >> /Font << /F1 6 0 R >> >> /Contents 4 0 R >>",
+			stream("", []byte(content)),
+			stream(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /BitsPerComponent 8 /ColorSpace /DeviceGray /Filter /FlateDecode", src.Rect.Dx(), src.Rect.Dy()), deflate(src.Pix)),
+			"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		)
+	}
+	d, err := Open(build("From: Acme Fax Service 555 0100  Page 1 of 3  Sent Nov 26"), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Pages[0].NeedsOCR {
+		t.Errorf("fax header over a scan taken as the page text: %q", d.Pages[0].Text)
+	}
+	d, err = Open(build(strings.Repeat("Claim denied for lack of medical necessity. ", 8)), Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Pages[0].NeedsOCR {
+		t.Error("a full text layer over a scan was not used")
+	}
+}

@@ -94,7 +94,7 @@ func openPDF(data []byte, lim Limits) (d *Document, err error) {
 			d.Warnings = append(d.Warnings, fmt.Sprintf("page %d: %s", n, warn))
 		}
 		pg := Page{Number: n, Text: text}
-		if !usableText(text, len(info.images) > 0 || info.forms || info.inline) {
+		if !usableText(text, len(info.images) > 0 || info.forms || info.inline) || stampOnScan(p, info, text) {
 			pg.Text = ""
 			pg.NeedsOCR = true
 		}
@@ -420,6 +420,46 @@ func pageContent(v pdf.Value) ([]byte, error) {
 func normRotate(r int64) int {
 	q := int((r%360+360)%360) / 90
 	return q
+}
+
+// stampLetters: a text layer with fewer letters than this over a scan
+// covering most of the page is a stamp (a fax header, "Page 2 of 3"), not
+// the page's text.
+const stampLetters = 200
+
+// stampOnScan reports a short text layer over an embedded image that
+// covers at least half the page: the scan, not the stamp, is the content.
+func stampOnScan(p pdf.Page, info pdfPageInfo, text string) (stamp bool) {
+	if len(info.images) == 0 || info.deep || countLetters(text) >= stampLetters {
+		return false
+	}
+	defer func() {
+		if recover() != nil {
+			stamp = false
+		}
+	}()
+	page := info.mediaW * info.mediaH
+	for _, name := range info.images {
+		m, found := imagePlacement(p, name)
+		if !found {
+			continue
+		}
+		// Area of the unit square under m: |det| of the linear part.
+		if area := math.Abs(m[0]*m[3] - m[1]*m[2]); area >= page/2 {
+			return true
+		}
+	}
+	return false
+}
+
+func countLetters(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= 0xC0 && r <= 0x24F {
+			n++
+		}
+	}
+	return n
 }
 
 // usableText decides whether a page's text layer can stand for the page.
