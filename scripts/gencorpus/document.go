@@ -143,17 +143,17 @@ func (d *document) emit(font string, size float64, cells ...cell) {
 func (d *document) gap(f float64) { d.y -= d.Size * f }
 
 // text writes a single line at the left margin in the body font.
-func (d *document) text(s string) { d.emit(d.Body, d.Size, cell{marginL, s}) }
+func (d *document) text(s string) { d.wrap(d.Body, d.Size, marginL, pageW-marginR, s) }
 
 func (d *document) textAt(x float64, s string) { d.emit(d.Body, d.Size, cell{marginL + x, s}) }
 
 func (d *document) heading(s string) {
 	d.gap(0.4)
-	d.emit(fSansBold, d.Size+2, cell{marginL, s})
+	d.wrap(fSansBold, d.Size+2, marginL, pageW-marginR, s)
 	d.gap(0.2)
 }
 
-func (d *document) bold(s string) { d.emit(fSansBold, d.Size, cell{marginL, s}) }
+func (d *document) bold(s string) { d.wrap(fSansBold, d.Size, marginL, pageW-marginR, s) }
 
 // para word-wraps s to the text width and ends with a paragraph gap.
 func (d *document) para(s string) {
@@ -187,9 +187,39 @@ func (d *document) pairs(kv ...string) {
 	for i := 0; i < len(kv); i += 2 {
 		lw = max(lw, textWidth(d.Body, d.Size, kv[i]))
 	}
+	vx := marginL + lw + d.Size
 	for i := 0; i+1 < len(kv); i += 2 {
-		d.emit(d.Body, d.Size, cell{marginL, kv[i]}, cell{marginL + lw + d.Size, kv[i+1]})
+		lines := wrapWords(d.Body, d.Size, pageW-marginR-vx, kv[i+1])
+		for j, l := range lines {
+			if j == 0 {
+				d.emit(d.Body, d.Size, cell{marginL, kv[i]}, cell{vx, l})
+			} else {
+				d.emit(d.Body, d.Size, cell{vx, l})
+			}
+		}
 	}
+}
+
+// wrapWords splits s into lines no wider than w.
+func wrapWords(font string, size, w float64, s string) []string {
+	var out []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		try := word
+		if cur != "" {
+			try = cur + " " + word
+		}
+		if textWidth(font, size, try) > w && cur != "" {
+			out = append(out, cur)
+			cur = word
+			continue
+		}
+		cur = try
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // table prints rows in a monospace font with columns aligned to the widest cell.
