@@ -20,14 +20,15 @@ import (
 
 // proc is a child process of a test, killed at cleanup.
 type proc struct {
-	cmd *exec.Cmd
-	out *bytes.Buffer
-	ch  chan error
+	cmd  *exec.Cmd
+	out  *bytes.Buffer
+	done chan struct{} // closed when Wait returned
+	err  error         // Wait's error, valid once done is closed
 }
 
 func startProc(t *testing.T, bin string, args ...string) *proc {
 	t.Helper()
-	p := &proc{cmd: exec.Command(bin, args...), out: &bytes.Buffer{}, ch: make(chan error, 1)}
+	p := &proc{cmd: exec.Command(bin, args...), out: &bytes.Buffer{}, done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	p.cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
 	// Its own process group, so a kill -9 of the group takes its OCR
@@ -36,19 +37,21 @@ func startProc(t *testing.T, bin string, args ...string) *proc {
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { p.ch <- p.cmd.Wait() }()
+	go func() { p.err = p.cmd.Wait(); close(p.done) }()
 	t.Cleanup(func() { p.kill() })
 	return p
 }
 
 // kill sends SIGKILL to the process group and waits.
 func (p *proc) kill() {
-	if p.cmd.ProcessState != nil {
+	select {
+	case <-p.done:
 		return
+	default:
 	}
 	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 	select {
-	case <-p.ch:
+	case <-p.done:
 	case <-time.After(10 * time.Second):
 	}
 }
@@ -58,9 +61,9 @@ func (p *proc) stop(t *testing.T, within time.Duration) {
 	t.Helper()
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case err := <-p.ch:
-		if err != nil {
-			t.Errorf("%s exited with %v; output:\n%s", p.cmd.Args[1:3], err, tail(p.out.String(), 3000))
+	case <-p.done:
+		if p.err != nil {
+			t.Errorf("%s exited with %v; output:\n%s", p.cmd.Args[1:3], p.err, tail(p.out.String(), 3000))
 		}
 	case <-time.After(within):
 		t.Errorf("%s did not stop within %v", p.cmd.Args[1:3], within)
