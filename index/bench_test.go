@@ -145,64 +145,73 @@ func BenchmarkSearch(b *testing.B) {
 		sizes = append(sizes, 100000)
 	}
 	for _, n := range sizes {
-		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
-			x := benchIndex(b, n)
-			reqs := []SearchRequest{
-				{Query: "infusion therapy", Facets: true},
-				{Query: `"not medically necessary"`, Facets: true},
-				{CARC: []string{"CO-50"}, Codes: []string{"J3420"}, Payer: "Aetna", Facets: true},
-				{Query: "appeal", Type: "denial_letter", From: "2025-06-01", To: "2025-12-31", Sort: "date", Facets: true},
-				{Query: "external review independent", Reasons: []string{"medical_necessity"}, Facets: true},
-				{Codes: []string{"G93.32"}, HasDeadline: true, Facets: true},
-				{Query: "code:E0601 +equipment", Facets: true},
-				{Facets: true, Sort: "date"}, // everything: facets over the whole corpus
-			}
-			ctx := context.Background()
-			for _, r := range reqs { // warm up
-				if _, err := x.Search(ctx, r); err != nil {
-					b.Fatal(err)
-				}
-			}
-			perKind := make([][]time.Duration, len(reqs))
-			lat := make([]time.Duration, 0, b.N)
-			cpu0 := cpuTime()
-			b.ResetTimer()
-			runtime.LockOSThread() // so the thread's CPU time is the query's
-			defer runtime.UnlockOSThread()
-			cpuLat := make([]time.Duration, 0, b.N)
-			for i := 0; i < b.N; i++ {
-				t0, c0 := time.Now(), threadCPU()
-				res, err := x.Search(ctx, reqs[i%len(reqs)])
-				if err != nil {
-					b.Fatal(err)
-				}
-				d := time.Since(t0)
-				cpuLat = append(cpuLat, threadCPU()-c0)
-				lat = append(lat, d)
-				perKind[i%len(reqs)] = append(perKind[i%len(reqs)], d)
-				_ = res
-			}
-			b.StopTimer()
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu_ms/op")
-			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-			pct := func(p float64) float64 {
-				return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
-			}
-			for k, ls := range perKind {
-				if len(ls) > 0 {
-					sort.Slice(ls, func(i, j int) bool { return ls[i] < ls[j] })
-					b.Logf("query %d: p50 %v max %v  %+v", k, ls[len(ls)/2], ls[len(ls)-1], reqs[k])
-				}
-			}
-			b.ReportMetric(pct(0.50), "p50_ms")
-			b.ReportMetric(pct(0.99), "p99_ms")
-			// Wall-clock percentiles include waiting for a CPU on a shared
-			// machine; the thread CPU time of each query does not.
-			sort.Slice(cpuLat, func(i, j int) bool { return cpuLat[i] < cpuLat[j] })
-			b.ReportMetric(float64(cpuLat[len(cpuLat)/2].Microseconds())/1000, "cpu_p50_ms")
-			b.ReportMetric(float64(cpuLat[int(0.99*float64(len(cpuLat)-1))].Microseconds())/1000, "cpu_p99_ms")
-		})
+		for _, facets := range []bool{true, false} {
+			benchSearch(b, n, facets)
+		}
 	}
+}
+
+func benchSearch(b *testing.B, n int, facets bool) {
+	b.Run(fmt.Sprintf("docs=%d/facets=%v", n, facets), func(b *testing.B) {
+		x := benchIndex(b, n)
+		reqs := []SearchRequest{
+			{Query: "infusion therapy", Facets: true},
+			{Query: `"not medically necessary"`, Facets: true},
+			{CARC: []string{"CO-50"}, Codes: []string{"J3420"}, Payer: "Aetna", Facets: true},
+			{Query: "appeal", Type: "denial_letter", From: "2025-06-01", To: "2025-12-31", Sort: "date", Facets: true},
+			{Query: "external review independent", Reasons: []string{"medical_necessity"}, Facets: true},
+			{Codes: []string{"G93.32"}, HasDeadline: true, Facets: true},
+			{Query: "code:E0601 +equipment", Facets: true},
+			{Facets: true, Sort: "date"}, // everything: facets over the whole corpus
+		}
+		for i := range reqs {
+			reqs[i].Facets = facets
+		}
+		ctx := context.Background()
+		for _, r := range reqs { // warm up
+			if _, err := x.Search(ctx, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		perKind := make([][]time.Duration, len(reqs))
+		lat := make([]time.Duration, 0, b.N)
+		cpu0 := cpuTime()
+		b.ResetTimer()
+		runtime.LockOSThread() // so the thread's CPU time is the query's
+		defer runtime.UnlockOSThread()
+		cpuLat := make([]time.Duration, 0, b.N)
+		for i := 0; i < b.N; i++ {
+			t0, c0 := time.Now(), threadCPU()
+			res, err := x.Search(ctx, reqs[i%len(reqs)])
+			if err != nil {
+				b.Fatal(err)
+			}
+			d := time.Since(t0)
+			cpuLat = append(cpuLat, threadCPU()-c0)
+			lat = append(lat, d)
+			perKind[i%len(reqs)] = append(perKind[i%len(reqs)], d)
+			_ = res
+		}
+		b.StopTimer()
+		b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu_ms/op")
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		pct := func(p float64) float64 {
+			return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
+		}
+		for k, ls := range perKind {
+			if len(ls) > 0 {
+				sort.Slice(ls, func(i, j int) bool { return ls[i] < ls[j] })
+				b.Logf("query %d: p50 %v max %v  %+v", k, ls[len(ls)/2], ls[len(ls)-1], reqs[k])
+			}
+		}
+		b.ReportMetric(pct(0.50), "p50_ms")
+		b.ReportMetric(pct(0.99), "p99_ms")
+		// Wall-clock percentiles include waiting for a CPU on a shared
+		// machine; the thread CPU time of each query does not.
+		sort.Slice(cpuLat, func(i, j int) bool { return cpuLat[i] < cpuLat[j] })
+		b.ReportMetric(float64(cpuLat[len(cpuLat)/2].Microseconds())/1000, "cpu_p50_ms")
+		b.ReportMetric(float64(cpuLat[int(0.99*float64(len(cpuLat)-1))].Microseconds())/1000, "cpu_p99_ms")
+	})
 }
 
 var benchIndexes = map[int]*Index{}
