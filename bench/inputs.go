@@ -40,7 +40,7 @@ type corpus struct {
 }
 
 // corpusVersion changes whenever generation changes, invalidating caches.
-const corpusVersion = "6"
+const corpusVersion = "7"
 
 // corpusSize is how much of everything a mode generates.
 type corpusSize struct {
@@ -94,7 +94,8 @@ type generator struct {
 
 func (g *generator) run(name string, args ...string) error {
 	g.steps++
-	r := command{Name: name, Args: args, Env: environ(), Dir: g.dir, Timeout: 5 * time.Minute}.run(g.ctx)
+	// ImageMagick's OpenMP threads spin badly on this throttled VM.
+	r := command{Name: name, Args: args, Env: environ("OMP_THREAD_LIMIT=1", "MAGICK_THREAD_LIMIT=1"), Dir: g.dir, Timeout: 10 * time.Minute}.run(g.ctx)
 	return r.Err
 }
 
@@ -127,23 +128,13 @@ func (g *generator) render(pdf, prefix string, dpi int, format string) ([]string
 	return imgs, nil // pdftoppm zero-pads page numbers, so glob order is page order
 }
 
-// degrade makes clean renderings look scanned: a slight skew, sensor noise
-// and a little blur, re-encoded in place (JPEG at quality 80) with the
-// resolution recorded in the file.
+// degrade makes clean renderings look scanned (see degradeFile); each
+// image gets its own noise.
 func (g *generator) degrade(dpi int, skew float64, imgs ...string) error {
 	for _, img := range imgs {
-		tmp := img + ".tmp" + filepath.Ext(img)
-		args := []string{img, "-background", "white", "-rotate", fmt.Sprint(skew), "+repage",
-			"-attenuate", "0.8", "+noise", "Gaussian", "-blur", "0x0.7", "-colorspace", "Gray",
-			"-units", "PixelsPerInch", "-density", fmt.Sprint(dpi)}
-		if strings.HasSuffix(img, ".jpg") {
-			args = append(args, "-quality", "80")
-		}
-		if err := g.run(g.t.convert, append(args, tmp)...); err != nil {
+		g.steps++
+		if err := degradeFile(img, dpi, skew, 10, uint64(g.steps)); err != nil {
 			return fmt.Errorf("degrade %s: %w", filepath.Base(img), err)
-		}
-		if err := os.Rename(tmp, img); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -268,9 +259,11 @@ func buildCorpus(ctx context.Context, dir, repo string, quick bool, logf func(st
 		if err != nil {
 			return nil, err
 		}
+		if err := g.degrade(200, 0.5, pbms...); err != nil {
+			return nil, err
+		}
 		tif := g.path("fax.tif")
-		args := append(pbms, "-background", "white", "-rotate", "0.5", "+repage", "-attenuate", "0.6", "+noise", "Gaussian",
-			"-threshold", "55%", "-type", "bilevel", "-units", "PixelsPerInch", "-density", "200", "-compress", "Group4", tif)
+		args := append(pbms, "-threshold", "55%", "-type", "bilevel", "-units", "PixelsPerInch", "-density", "200", "-compress", "Group4", tif)
 		if err := g.run(g.t.convert, args...); err != nil {
 			return nil, fmt.Errorf("convert fax: %w", err)
 		}
