@@ -237,6 +237,11 @@ func scoreCodes(exp []ExpCode, got []extractors.Code, sys string) FieldResult {
 // anything unparsable is kept as is so it cannot match by accident.
 func normAmount(s string) string {
 	s = strings.ReplaceAll(strings.TrimPrefix(strings.TrimSpace(s), "$"), ",", "")
+	// Plain decimals only: big.Rat also parses exponents and fractions, and
+	// "1e999999999" would take unbounded time and memory.
+	if len(s) > 40 || strings.ContainsAny(s, "eE/pPxX_") {
+		return "?" + s
+	}
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {
 		return "?" + s

@@ -147,6 +147,8 @@ func TestNormAmount(t *testing.T) {
 	for in, want := range map[string]string{
 		"1250": "1250.00", "1250.00": "1250.00", "$1,250.5": "1250.50", " 0 ": "0.00", "0.005": "0.01",
 		"": "?", "12a": "?12a",
+		// Fixed bugs: exponents and fractions are not amounts (and 1e999999999 never finishes).
+		"1e999999999": "?1e999999999", "1/3": "?1/3",
 	} {
 		if got := normAmount(in); got != want {
 			t.Errorf("normAmount(%q) = %q, want %q", in, got, want)
