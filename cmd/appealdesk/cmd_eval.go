@@ -48,7 +48,7 @@ when the folder is absent).`,
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.JSON, "json", false, "print the report as JSON (appealdesk.eval/v1)")
-	f.BoolVarP(&o.Verbose, "verbose", "v", false, "also list every document's misses")
+	f.BoolVarP(&o.Verbose, "verbose", "v", false, "also list every document's misses (prints the missed values: use on synthetic or public documents)")
 	f.StringVar(&o.Realdocs, "realdocs", envOr("APPEALDESK_REALDOCS", ""), "also score the real documents in this folder, e.g. ../shared/realdocs [APPEALDESK_REALDOCS]")
 	f.BoolVar(&o.NoScans, "no-scans", false, "skip scanned variants (no OCR)")
 	f.IntVar(&o.OCRWorkers, "ocr-workers", extractEnvInt("APPEALDESK_OCR_WORKERS", runtime.NumCPU()), "OCR processes, and documents read at once [APPEALDESK_OCR_WORKERS]")
