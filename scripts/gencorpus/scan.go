@@ -26,6 +26,7 @@ var scanPlan = []struct {
 	{"scan300-table.png", []string{"eob-ma", "eob-commercial"}, 1},
 	{"imgpdf-jpeg-200.pdf", []string{"correspondence", "denial-partd", "denial-fehb"}, 1},
 	{"fax-standard-g4.tif", []string{"denial-medicaid-ffs", "denial-tricare", "denial-fehb", "denial-partd"}, 1},
+	{"skew3-150.jpg", []string{"eob-commercial", "progress-note", "lab"}, 1},
 	{"multipage.tif", []string{"denial-erisa", "denial-aca", "denial-ma", "eob-commercial", "mac-redetermination", "denial-tricare", "denial-medicaid-ffs", "progress-note", "lab"}, 2},
 }
 
@@ -99,6 +100,13 @@ func scanVariant(pdf, dst, variant, tmp string, seed uint64) error {
 		}
 		return sh(magick, p[0], "-strip", "-resize", "100%x48.04%!", "-seed", seedArg, "-attenuate", "0.15", "+noise", "Impulse",
 			"-threshold", "55%", "-monochrome", "-compress", "Group4", "-density", "204x98", "-units", "PixelsPerInch", dst)
+	case "skew3-150.jpg":
+		// A hurried low-resolution scan: 150 dpi, 3 degrees of skew, JPEG q50.
+		p, err := raster(pdf, tmp, 150)
+		if err != nil {
+			return err
+		}
+		return sh(magick, p[0], "-strip", "-background", "white", "-rotate", "3", "-quality", "50", "-density", "150", "-units", "PixelsPerInch", dst)
 	case "rotated.png":
 		p, err := raster(pdf, tmp, 300)
 		if err != nil {
