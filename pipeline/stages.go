@@ -43,7 +43,10 @@ func (s *TextStage) Process(ctx context.Context, d Doc) (Doc, error) {
 		return d, err
 	}
 	if st.State == StateFailed || st.Stage != StageText {
-		return d, nil // already past this stage: a redelivery
+		// Already past this stage: a redelivery after a crash that may have
+		// come before the next jobs were published. Publish them again.
+		d.Next = resumeJobs(st)
+		return d, nil
 	}
 	data, err := s.Bus.GetBlob(ctx, d.ID, s.Limits.MaxFileBytes)
 	if err != nil {
@@ -121,6 +124,7 @@ func (s *OCRStage) Process(ctx context.Context, d Doc) (Doc, error) {
 		return d, err
 	}
 	if st.State == StateFailed || st.Stage != StageOCR {
+		d.Next = resumeJobs(st)
 		return d, nil
 	}
 	data, err := s.Bus.GetBlob(ctx, d.ID, s.Limits.MaxFileBytes)
@@ -176,10 +180,33 @@ func (s *OCRStage) complete(ctx context.Context, d Doc) (Doc, error) {
 	if err != nil {
 		return d, err
 	}
-	if len(have) >= st.Pages {
+	switch {
+	case st.State == StateFailed || st.Stage != StageOCR:
+		d.Next = resumeJobs(st) // extraction already ran (and dropped the pages)
+	case len(have) >= st.Pages:
 		d.Next = []NextJob{{Stage: StageExtract, Job: Job{Doc: d.ID}}}
 	}
 	return d, nil
+}
+
+// resumeJobs are the jobs that carry a document on from where the registry
+// says it is. A stage that finds its work already done returns them, so a
+// crash between storing a result and publishing the next job loses nothing.
+func resumeJobs(st *DocState) []NextJob {
+	switch {
+	case st.State == StateFailed || st.Stage == StageIndex:
+		return []NextJob{{Stage: StageIndex, Job: Job{Doc: st.ID, Gen: st.Gen}}}
+	case st.Stage == StageExtract:
+		return []NextJob{{Stage: StageExtract, Job: Job{Doc: st.ID}}}
+	case st.Stage == StageOCR:
+		jobs := make([]NextJob, 0, len(st.OCRPages))
+		for _, n := range st.OCRPages {
+			jobs = append(jobs, NextJob{Stage: StageOCR, Job: Job{Doc: st.ID, Page: n}})
+		}
+		return jobs
+	default:
+		return []NextJob{{Stage: StageText, Job: Job{Doc: st.ID}}}
+	}
 }
 
 // ExtractStage joins the pages, runs the extractors, stores the record in
@@ -195,7 +222,7 @@ func (s *ExtractStage) Process(ctx context.Context, d Doc) (Doc, error) {
 	if err != nil {
 		return d, err
 	}
-	d.Next = []NextJob{{Stage: StageIndex, Job: Job{Doc: d.ID}}}
+	d.Next = []NextJob{{Stage: StageIndex, Job: Job{Doc: d.ID, Gen: st.Gen}}}
 	if st.State == StateFailed || st.Stage == StageIndex {
 		return d, nil // done before: only the index job may be missing
 	}

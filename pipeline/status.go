@@ -110,6 +110,40 @@ func (b *Bus) EachDoc(ctx context.Context, fn func(*DocState) error) error {
 	}
 }
 
+// Reconcile publishes, for every document not yet indexed, the job that
+// carries it on from where the registry says it is (see resumeJobs). `run`
+// calls it at start: whatever a crash interrupted is queued again. Message
+// ids drop the jobs still queued from before; a stage that finds its work
+// done only passes the document on. It returns the number of documents.
+func (b *Bus) Reconcile(ctx context.Context) (int, error) {
+	var todo []*DocState
+	err := b.EachDoc(ctx, func(d *DocState) error {
+		if !d.Indexed {
+			todo = append(todo, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("reconcile: %w", err)
+	}
+	for _, d := range todo {
+		if d.State == StateFailed {
+			if _, err := b.GetRecord(ctx, d.ID); err != nil {
+				// Failed before its record was stored: store it now.
+				if err := b.putFailedRecord(ctx, d, d.Error); err != nil {
+					return 0, fmt.Errorf("reconcile: %w", err)
+				}
+			}
+		}
+		for _, n := range resumeJobs(d) {
+			if err := b.Publish(ctx, n.Stage, n.Job); err != nil {
+				return 0, fmt.Errorf("reconcile: %w", err)
+			}
+		}
+	}
+	return len(todo), nil
+}
+
 // eachFile calls fn for every path in FILES.
 func (b *Bus) eachFile(ctx context.Context, fn func(*FileState)) error {
 	w, err := b.Files.WatchAll(ctx, jetstream.IgnoreDeletes())

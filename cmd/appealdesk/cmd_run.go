@@ -195,6 +195,11 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	if n, err := bus.Reconcile(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("resuming unfinished documents", "count", n)
+	}
 	idx, err := index.Open(index.Dir(data))
 	if err != nil {
 		return err
