@@ -41,7 +41,12 @@ var planSpecs = map[string]planSpec{
 
 // appealSection writes a plan type's appeal rights and records the stated deadlines.
 // It returns false when the letter states no deadline (labels then carry the computed one).
-func (g *gen) appealSection(planType string) bool {
+//
+// When sayProgram is set and no deadline is stated, the section names the
+// program, so the plan type the computed deadline depends on is in the text
+// (prior-authorization letters do not otherwise say it). It draws nothing
+// from the random source, so documents that state a deadline are unchanged.
+func (g *gen) appealSection(planType string, sayProgram bool) bool {
 	r, d, e := g.r, g.d, g.e
 	d.heading(pick(r, []string{"Your Right to Appeal", "HOW TO APPEAL", "What if I disagree with this decision?", "Appeal Rights"}))
 	stateNone := r.chance(0.2)
@@ -53,6 +58,9 @@ func (g *gen) appealSection(planType string) bool {
 		}))
 		if r.chance(0.5) {
 			d.para(r.decisionClock())
+		}
+		if sayProgram && planType != "medicaid_ffs" {
+			d.para(planSpecs[planType].Program[0])
 		}
 		return false
 	}
@@ -236,7 +244,7 @@ func (g *gen) denialLetter(planType string) {
 		d.newPage()
 		d.text(fmt.Sprintf("%s   %s %s", pick(r, []string{"Page 2", "Page 2 of 2", "2"}), memberLabel(r), mid))
 	}
-	stated := g.appealSection(planType)
+	stated := g.appealSection(planType, false)
 	if !stated {
 		if rule, due, ok := computedDue(planType, g.notice); ok {
 			e.deadline(rule.Action, due, "computed", rule.Basis)

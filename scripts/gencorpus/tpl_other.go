@@ -153,7 +153,7 @@ func (g *gen) priorAuth(approve bool) {
 		d.para(fmt.Sprintf("Your doctor may request a peer-to-peer review by calling %s within %s business days.", r.phone(), r.num(5)))
 		// A peer-to-peer window is the doctor's, not the reader's: a distractor, not a deadline.
 	}
-	if !g.appealSection(plan) {
+	if !g.appealSection(plan, true) {
 		if rule, due, ok := computedDue(plan, g.notice); ok {
 			e.deadline(rule.Action, due, "computed", rule.Basis)
 		}
