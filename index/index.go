@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/appealdesk/appealdesk/extractors"
@@ -42,7 +44,7 @@ const boltTimeout = "1s"
 
 // mappingVersion names the current mapping; bump it whenever newMapping
 // changes so NeedsReindex can tell an index built by an older version.
-const mappingVersion = "appealdesk-mapping-4"
+const mappingVersion = "appealdesk-mapping-5"
 
 // internalMappingKey is the Bleve internal key holding mappingVersion.
 var internalMappingKey = []byte("appealdesk_mapping_version")
@@ -303,6 +305,54 @@ func (x *Index) NeedsReindex() (bool, error) {
 		return false, fmt.Errorf("read mapping version: %w", err)
 	}
 	return string(v) != mappingVersion, nil
+}
+
+// Compact merges the index's segments into one and waits until that is
+// done. A bulk load (reindex) leaves many segments that the background
+// merger folds together for a while; queries meanwhile search every
+// segment and compete with the merge for CPU. Compact is optional: it
+// only makes the settled state arrive sooner.
+func (x *Index) Compact(ctx context.Context) error {
+	if x.readOnly {
+		return ErrReadOnly
+	}
+	b, release, err := x.get()
+	if err != nil {
+		return err
+	}
+	defer release()
+	adv, err := b.Advanced()
+	if err != nil {
+		return fmt.Errorf("compact index: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return fmt.Errorf("compact index: %w", errors.New("not a scorch index"))
+	}
+	opts := mergeplan.SingleSegmentMergePlanOptions
+	if err := s.ForceMerge(ctx, &opts); err != nil {
+		return fmt.Errorf("compact index: %w", err)
+	}
+	return nil
+}
+
+// segments returns how many segments the index holds now (0 when unknown).
+func (x *Index) segments() uint64 {
+	b, release, err := x.get()
+	if err != nil {
+		return 0
+	}
+	defer release()
+	adv, err := b.Advanced()
+	if err != nil {
+		return 0
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return 0
+	}
+	n, _ := s.StatsMap()["TotFileSegmentsAtRoot"].(uint64)
+	return n
 }
 
 // Close closes the index. Further calls fail with ErrClosed.

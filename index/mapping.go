@@ -48,7 +48,13 @@ const (
 	fClaims    = "claim"     // keyword, normalised, not stored
 	fMembers   = "member"    // keyword, normalised, not stored
 	fMeta      = "meta"      // stored only: the record JSON without its text
+	fCaseTag   = "case_tag"  // keyword, doc values only: "<case>\x1f", "<case>\x1ffailed", "<case>\x1fcode:CARC:CO-50", "<case>\x1freason:..." (case list from one facet)
+	fSummary   = "dl_sum"    // stored only: the small JSON deadlines need (dlSummary), on documents with deadlines and appeal letters
 )
+
+// caseTagSep separates the case name from the tag in fCaseTag terms; case
+// names are sanitised and never hold it.
+const caseTagSep = "\x1f"
 
 // textAnalyzer is the analyzer of the text field.
 const textAnalyzer = "appealdesk_en"
@@ -95,6 +101,9 @@ func newMapping() mapping.IndexMapping {
 	fc := kw(false)
 	fc.IncludeTermVectors = false
 	dm.AddFieldMappingsAt(fFacet, fc)
+	ct := kw(false)
+	ct.IncludeTermVectors = false
+	dm.AddFieldMappingsAt(fCaseTag, ct)
 	for _, name := range []string{fClaims, fMembers} {
 		f := kw(false)
 		f.DocValues = false
@@ -123,6 +132,13 @@ func newMapping() mapping.IndexMapping {
 	meta.IncludeTermVectors = false
 	meta.DocValues = false
 	dm.AddFieldMappingsAt(fMeta, meta)
+	sum := bleve.NewTextFieldMapping()
+	sum.Index = false
+	sum.Store = true
+	sum.IncludeInAll = false
+	sum.IncludeTermVectors = false
+	sum.DocValues = false
+	dm.AddFieldMappingsAt(fSummary, sum)
 
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = textAnalyzer
@@ -222,7 +238,79 @@ func toDoc(r *extractors.Record) (map[string]interface{}, error) {
 	}
 	setList(doc, fDue, due)
 	setList(doc, fAction, actions)
+
+	tags := []string{r.Case + caseTagSep}
+	if res.Error != "" {
+		tags = append(tags, r.Case+caseTagSep+"failed")
+	}
+	for _, c := range res.Codes {
+		if sys := strings.ToUpper(c.System); sys == "CARC" || sys == "RARC" {
+			tags = append(tags, r.Case+caseTagSep+"code:"+qualified(c))
+		}
+	}
+	for _, v := range res.DenialReasons {
+		tags = append(tags, r.Case+caseTagSep+"reason:"+v)
+	}
+	setList(doc, fCaseTag, tags)
+	if len(res.Deadlines) > 0 || res.DocType == "appeal_letter" {
+		sb, err := json.Marshal(summarize(r))
+		if err != nil {
+			return nil, fmt.Errorf("encode deadline summary: %w", err)
+		}
+		doc[fSummary] = string(sb)
+	}
 	return doc, nil
+}
+
+// dlSummary is what deadline computations need of a record, stored apart
+// from the full record so deadlines and case list decode a few hundred
+// bytes per document instead of the whole extraction.
+type dlSummary struct {
+	Case      string                `json:"c"`
+	File      string                `json:"f,omitempty"`
+	DocType   string                `json:"t,omitempty"`
+	Payer     string                `json:"p,omitempty"`
+	Error     string                `json:"e,omitempty"`
+	Notice    string                `json:"n,omitempty"`
+	Service   string                `json:"s,omitempty"`
+	Ingested  time.Time             `json:"i"`
+	Deadlines []extractors.Deadline `json:"d,omitempty"`
+}
+
+func summarize(r *extractors.Record) dlSummary {
+	s := dlSummary{
+		Case:      r.Case,
+		DocType:   r.Result.DocType,
+		Payer:     r.Result.Payer,
+		Error:     r.Result.Error,
+		Notice:    firstDate(r, "notice"),
+		Service:   firstDate(r, "service"),
+		Ingested:  r.Ingested,
+		Deadlines: r.Result.Deadlines,
+	}
+	if len(r.Files) > 0 {
+		s.File = r.Files[0]
+	}
+	return s
+}
+
+// record rebuilds the part of a record caseDeadlines and sortDate read.
+func (s *dlSummary) record(id string) extractors.Record {
+	r := extractors.Record{ID: id, Case: s.Case, Ingested: s.Ingested}
+	if s.File != "" {
+		r.Files = []string{s.File}
+	}
+	r.Result.DocType = s.DocType
+	r.Result.Payer = s.Payer
+	r.Result.Error = s.Error
+	r.Result.Deadlines = s.Deadlines
+	if s.Notice != "" {
+		r.Result.Dates = append(r.Result.Dates, extractors.Date{Date: s.Notice, Role: "notice"})
+	}
+	if s.Service != "" {
+		r.Result.Dates = append(r.Result.Dates, extractors.Date{Date: s.Service, Role: "service"})
+	}
+	return r
 }
 
 const dateLayout = "2006-01-02"

@@ -2,13 +2,17 @@ package index
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/appealdesk/appealdesk/extractors"
@@ -33,6 +37,17 @@ var loadPage = 5000
 // loadAll returns the stored records (without text) of every document
 // matching q, in index order.
 func (x *Index) loadAll(ctx context.Context, q query.Query) ([]extractors.Record, error) {
+	return x.load(ctx, q, fMeta, decodeMeta)
+}
+
+// loadSummaries returns the deadline summaries (see dlSummary) of every
+// document matching q that has one, as records holding just those fields.
+func (x *Index) loadSummaries(ctx context.Context, q query.Query) ([]extractors.Record, error) {
+	return x.load(ctx, q, fSummary, decodeSummary)
+}
+
+// load reads one stored field of every document matching q and decodes it.
+func (x *Index) load(ctx context.Context, q query.Query, field string, decode func(*search.DocumentMatch) (extractors.Record, error)) ([]extractors.Record, error) {
 	b, release, err := x.get()
 	if err != nil {
 		return nil, err
@@ -45,8 +60,9 @@ func (x *Index) loadAll(ctx context.Context, q query.Query) ([]extractors.Record
 		// search_after on _id pages in constant work per page; from/size
 		// would re-collect every earlier page.
 		req := bleve.NewSearchRequestOptions(q, page, 0, false)
-		req.Fields = []string{fMeta}
+		req.Fields = []string{field}
 		req.SortBy([]string{"_id"})
+		req.Score = "none"
 		if after != nil {
 			req.SetSearchAfter(after)
 		}
@@ -55,7 +71,7 @@ func (x *Index) loadAll(ctx context.Context, q query.Query) ([]extractors.Record
 			return nil, fmt.Errorf("load records: %w", err)
 		}
 		for _, h := range res.Hits {
-			r, err := decodeMeta(h)
+			r, err := decode(h)
 			if err != nil {
 				return nil, err
 			}
@@ -67,6 +83,75 @@ func (x *Index) loadAll(ctx context.Context, q query.Query) ([]extractors.Record
 		}
 		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
+}
+
+// decodeSummary reads the stored deadline summary of a hit.
+func decodeSummary(h *search.DocumentMatch) (extractors.Record, error) {
+	s, _ := h.Fields[fSummary].(string)
+	if s == "" {
+		return extractors.Record{}, fmt.Errorf("document %s: %w (run `appealdesk reindex`)", h.ID, errors.New("stored deadline summary missing"))
+	}
+	var sum dlSummary
+	if err := json.Unmarshal([]byte(s), &sum); err != nil {
+		return extractors.Record{}, fmt.Errorf("document %s: decode deadline summary: %w", h.ID, err)
+	}
+	return sum.record(h.ID), nil
+}
+
+// maxLetterCases bounds the case terms of the appeal-letter query; beyond
+// it every appeal letter is loaded (still only their small summaries).
+const maxLetterCases = 1000
+
+// deadlineRecords loads the summaries of the documents whose deadlines
+// match q, plus the appeal letters of their cases (which decide what is
+// filed), deduplicated.
+func (x *Index) deadlineRecords(ctx context.Context, q query.Query) ([]extractors.Record, error) {
+	recs, err := x.loadSummaries(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	cases := map[string]bool{}
+	for i := range recs {
+		for _, d := range recs[i].Result.Deadlines {
+			if closedByAppeal[d.Action] {
+				cases[recs[i].Case] = true
+				break
+			}
+		}
+	}
+	if len(cases) == 0 {
+		return recs, nil
+	}
+	var lq query.Query = termQ(fDocType, "appeal_letter")
+	if len(cases) <= maxLetterCases && !cases[""] {
+		names := make([]string, 0, len(cases))
+		for c := range cases {
+			names = append(names, c)
+		}
+		sort.Strings(names)
+		alts := make([]query.Query, 0, len(names))
+		for _, c := range names {
+			alts = append(alts, termQ(fCase, c))
+		}
+		lq = bleve.NewConjunctionQuery(lq, bleve.NewDisjunctionQuery(alts...))
+	}
+	letters, err := x.loadSummaries(ctx, lq)
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(recs))
+	for i := range recs {
+		seen[recs[i].ID] = true
+	}
+	for _, l := range letters {
+		if !seen[l.ID] {
+			recs = append(recs, l)
+		}
+	}
+	// Index (_id) order, as one query would return them: with several
+	// letters answering a deadline, filed_by names the first.
+	sort.Slice(recs, func(i, j int) bool { return recs[i].ID < recs[j].ID })
+	return recs, nil
 }
 
 func termQ(field, v string) query.Query {
@@ -172,15 +257,31 @@ func (x *Index) Deadlines(ctx context.Context, req DeadlineRequest) ([]DeadlineI
 	if req.Within < 0 {
 		return nil, fmt.Errorf("%w: --within must not be negative", ErrBadQuery)
 	}
-	one, incl := 1.0, true
-	hasDL := bleve.NewNumericRangeInclusiveQuery(&one, nil, &incl, nil)
-	hasDL.SetField(fNDeadline)
-	// Appeal letters are loaded too: they decide what is filed.
-	var q query.Query = bleve.NewDisjunctionQuery(hasDL, termQ(fDocType, "appeal_letter"))
+	// Only documents with a deadline in the asked window are read: a due
+	// date range when the window has an end, else every deadline.
+	var q query.Query
+	var last time.Time
+	switch {
+	case req.Overdue:
+		last = today.AddDate(0, 0, -1)
+	case req.Within > 0:
+		last = today.AddDate(0, 0, req.Within)
+	}
+	if last.IsZero() {
+		one, incl := 1.0, true
+		hasDL := bleve.NewNumericRangeInclusiveQuery(&one, nil, &incl, nil)
+		hasDL.SetField(fNDeadline)
+		q = hasDL
+	} else {
+		incl := true
+		dq := bleve.NewDateRangeInclusiveQuery(time.Time{}, last.Add(24*time.Hour-time.Nanosecond), &incl, &incl)
+		dq.SetField(fDue)
+		q = dq
+	}
 	if req.Case != "" {
 		q = bleve.NewConjunctionQuery(q, termQ(fCase, req.Case))
 	}
-	recs, err := x.loadAll(ctx, q)
+	recs, err := x.deadlineRecords(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -207,42 +308,71 @@ func (x *Index) Cases(ctx context.Context, req CasesRequest) ([]CaseSummary, err
 	if err != nil {
 		return nil, err
 	}
-	recs, err := x.loadAll(ctx, bleve.NewMatchAllQuery())
+	b, release, err := x.get()
 	if err != nil {
 		return nil, err
 	}
-	byCase := map[string][]extractors.Record{}
-	for _, r := range recs {
-		byCase[r.Case] = append(byCase[r.Case], r)
+	// Counts, failures, codes and reasons per case come from one facet of
+	// doc values ("<case>\x1f<tag>" terms), not from stored records.
+	freq := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
+	freq.AddFacet(fCaseTag, bleve.NewFacetRequest(fCaseTag, math.MaxInt32))
+	res, err := b.SearchInContext(ctx, freq)
+	release()
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
 	}
-	names := make([]string, 0, len(byCase))
-	for n := range byCase {
-		names = append(names, n)
+	byCase := map[string]*CaseSummary{}
+	sum := func(name string) *CaseSummary {
+		s := byCase[name]
+		if s == nil {
+			s = &CaseSummary{Case: name, DenialCodes: []string{}, Reasons: []string{}}
+			byCase[name] = s
+		}
+		return s
 	}
-	sort.Strings(names)
-	out := make([]CaseSummary, 0, len(names))
-	for _, n := range names {
-		rs := byCase[n]
-		s := CaseSummary{Case: n, Documents: len(rs), DenialCodes: []string{}, Reasons: []string{}}
-		codes, reasons := map[string]bool{}, map[string]bool{}
-		for _, r := range rs {
-			if r.Result.Error != "" {
-				s.Failed++
+	if f := res.Facets[fCaseTag]; f != nil && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			name, tag, ok := strings.Cut(t.Term, caseTagSep)
+			if !ok {
+				continue
 			}
-			for _, c := range r.Result.Codes {
-				if sys := strings.ToUpper(c.System); sys == "CARC" || sys == "RARC" {
-					codes[qualified(c)] = true
-				}
-			}
-			for _, dr := range r.Result.DenialReasons {
-				reasons[dr] = true
+			s := sum(name)
+			switch {
+			case tag == "":
+				s.Documents = t.Count
+			case tag == "failed":
+				s.Failed = t.Count
+			case strings.HasPrefix(tag, "code:"):
+				s.DenialCodes = append(s.DenialCodes, strings.TrimPrefix(tag, "code:"))
+			case strings.HasPrefix(tag, "reason:"):
+				s.Reasons = append(s.Reasons, strings.TrimPrefix(tag, "reason:"))
 			}
 		}
-		s.DenialCodes = sortedKeys(codes)
-		s.Reasons = sortedKeys(reasons)
-		s.NextDeadline = nextDeadline(caseDeadlines(rs, today))
-		out = append(out, s)
 	}
+	// Next deadlines: the small summaries of documents with deadlines and
+	// of appeal letters only.
+	one, incl := 1.0, true
+	hasDL := bleve.NewNumericRangeInclusiveQuery(&one, nil, &incl, nil)
+	hasDL.SetField(fNDeadline)
+	recs, err := x.deadlineRecords(ctx, hasDL)
+	if err != nil {
+		return nil, err
+	}
+	dlByCase := map[string][]DeadlineItem{}
+	for _, d := range caseDeadlines(recs, today) {
+		dlByCase[d.Case] = append(dlByCase[d.Case], d)
+	}
+	out := make([]CaseSummary, 0, len(byCase))
+	for _, s := range byCase {
+		if s.Documents == 0 {
+			continue // a tag without its document term: cannot happen, never list it
+		}
+		sort.Strings(s.DenialCodes)
+		sort.Strings(s.Reasons)
+		s.NextDeadline = nextDeadline(dlByCase[s.Case])
+		out = append(out, *s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Case < out[j].Case })
 	return out, nil
 }
 
