@@ -44,6 +44,7 @@ func TestCLIIngestStatusReindex(t *testing.T) {
 	}
 
 	p := startProc(t, bin, "--data", data, "run", "--inbox", inbox, "--stages", "text,extract")
+	waitDaemon(t, p, data)
 	waitStatus(t, bin, data, 60*time.Second, func(s *Status) bool { return s.Indexed == 2 })
 	out, code = runCLI(t, bin, "--data", data, "ingest", c)
 	if code != 0 || !strings.HasPrefix(out, IngestQueued+"\t") || strings.Contains(out, "no daemon") {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/appealdesk/appealdesk/api"
 	"github.com/appealdesk/appealdesk/index"
 )
 
@@ -111,6 +112,25 @@ func waitStatus(t *testing.T, bin, data string, within time.Duration, cond func(
 	return nil
 }
 
+// waitDaemon waits until the `run` serving data answers on its socket, so
+// that what status reports next comes from it, not from the stored state.
+func waitDaemon(t *testing.T, p *proc, data string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		var s Status
+		if err := api.Call(context.Background(), data, "status", nil, &s); err == nil {
+			return
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("run exited: %v\n%s", p.err, tail(p.out.String(), 3000))
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	t.Fatalf("run did not answer on its socket within a minute\n%s", tail(p.out.String(), 3000))
+}
+
 // indexCount opens the index read-only (no daemon may run) and counts.
 func indexCount(t *testing.T, data string) uint64 {
 	t.Helper()
@@ -167,6 +187,7 @@ func TestRunKill9Restart(t *testing.T) {
 		t.Logf("kill -9 #%d after %v", i+1, after)
 	}
 	p := startProc(t, bin, args...)
+	waitDaemon(t, p, data)
 	s := waitStatus(t, bin, data, 120*time.Second, func(s *Status) bool {
 		return s.Documents == want && s.Indexed == want
 	})
@@ -225,6 +246,7 @@ func TestScaleOutWorkers(t *testing.T) {
 		return err == nil
 	})
 	run := startProc(t, bin, "--data", data, "run", "--nats", url, "--stages", "none", "--inbox", inbox, "--settle", "100ms", "--ack-wait", "3s")
+	waitDaemon(t, run, data)
 	w1 := startProc(t, bin, "worker", "--nats", url, "--stages", "text,ocr,extract", "--ack-wait", "3s")
 	w2 := startProc(t, bin, "worker", "--nats", url, "--stages", "text,ocr,extract", "--ack-wait", "3s")
 
@@ -285,7 +307,7 @@ func TestThousandFiles(t *testing.T) {
 	bin := appealdeskBin(t)
 	data, inbox := t.TempDir(), t.TempDir()
 	p := startProc(t, bin, "--data", data, "run", "--inbox", inbox, "--settle", "200ms")
-	waitStatus(t, bin, data, 30*time.Second, func(*Status) bool { return true })
+	waitDaemon(t, p, data)
 	const n = 1000
 	t0 := time.Now()
 	dropTextFiles(t, filepath.Join(inbox, "bulk"), "d", n)

@@ -26,6 +26,7 @@ const (
 	NATSDirName   = "nats"       // JetStream file store
 	TokenFileName = "nats.token" // generated token for a non-loopback listener
 	LockFileName  = "appealdesk.lock"
+	RunLockName   = "appealdesk.run.lock" // held by `run` from before it waits for LockFileName
 )
 
 // syncInterval is how often the embedded file store fsyncs. A standalone
@@ -326,7 +327,28 @@ func PrepareDataDir(dir string) error {
 // returned function is called (or the process dies): one process at a time
 // may embed the NATS server on a store directory.
 func LockDataDir(dir string) (unlock func(), err error) {
-	path := filepath.Join(dir, LockFileName)
+	return flockFile(filepath.Join(dir, LockFileName), dir)
+}
+
+// LockRun marks the data directory as served by a `run` (starting or
+// running). One-shot commands seeing it wait for the daemon's socket
+// instead of competing with it for LockDataDir, so a stream of `status`
+// calls cannot starve a starting daemon. A second `run` gets ErrDataDirBusy.
+func LockRun(dir string) (unlock func(), err error) {
+	return flockFile(filepath.Join(dir, RunLockName), dir)
+}
+
+// RunHeld reports whether a `run` holds LockRun on the data directory.
+func RunHeld(dir string) bool {
+	unlock, err := LockRun(dir)
+	if err != nil {
+		return errors.Is(err, ErrDataDirBusy)
+	}
+	unlock()
+	return false
+}
+
+func flockFile(path, dir string) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("lock data dir: %w", err)

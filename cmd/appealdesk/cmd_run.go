@@ -155,9 +155,17 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	unlockRun, err := pipeline.LockRun(data)
+	if err != nil {
+		return fmt.Errorf("another `appealdesk run` serves this data directory: %w", err)
+	}
+	defer unlockRun()
 	// A one-shot command (status, ingest) may hold the lock for a moment.
 	unlock, err := pipeline.LockDataDirWait(ctx, data, 15*time.Second)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // interrupted while starting
+		}
 		return err
 	}
 	defer unlock()
@@ -335,7 +343,16 @@ func daemonOrLocal(ctx context.Context, g *globalOptions, n *natsOptions, askDae
 				return false, fmt.Errorf("daemon: %w", err)
 			}
 		}
-		bus, data, closeFn, err := standalone(ctx, g, n)
+		busy := askDaemon && !n.external() && pipeline.RunHeld(g.DataDir)
+		var bus *pipeline.Bus
+		var data string
+		var closeFn func()
+		var err error
+		if busy {
+			err = pipeline.ErrDataDirBusy // a daemon is starting: wait for its socket
+		} else {
+			bus, data, closeFn, err = standalone(ctx, g, n)
+		}
 		if errors.Is(err, pipeline.ErrDataDirBusy) && time.Now().Before(deadline) {
 			select {
 			case <-ctx.Done():
