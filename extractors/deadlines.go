@@ -273,12 +273,6 @@ var (
 // A bare "you must file within 60 days" in a denial is the appeal.
 var reActFile = regexp.MustCompile(`\b(?:file|filed|filing|submit|request|ask)\b`)
 
-// classifyAction names the action a clause asks of the reader.
-func classifyAction(clause string) (action, detail string) {
-	action, detail, _ = classifyActionStrength(clause)
-	return action, detail
-}
-
 // classifyActionStrength also says whether the clause named the action
 // itself (strong) or only used a generic verb ("your request must be filed").
 func classifyActionStrength(clause string) (action, detail string, strong bool) {

@@ -145,8 +145,6 @@ func (d *document) gap(f float64) { d.y -= d.Size * f }
 // text writes a single line at the left margin in the body font.
 func (d *document) text(s string) { d.wrap(d.Body, d.Size, marginL, pageW-marginR, s) }
 
-func (d *document) textAt(x float64, s string) { d.emit(d.Body, d.Size, cell{marginL + x, s}) }
-
 func (d *document) heading(s string) {
 	d.gap(0.4)
 	d.wrap(fSansBold, d.Size+2, marginL, pageW-marginR, s)

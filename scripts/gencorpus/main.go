@@ -149,13 +149,12 @@ func run(out string, seed uint64, n int, scans, check bool) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	r := newRNG(seed)
 	var docs []*document
 	count := map[string]int{}
 	for i := 0; i < n; i++ {
 		kind := kindOf(i)
 		count[kind]++
-		d := buildDoc(kind, count[kind], newRNG(seed+uint64(i)*7919+uint64(r.IntN(1))))
+		d := buildDoc(kind, count[kind], newRNG(seed+uint64(i)*7919))
 		var pdf []byte
 		if d.Producer == "gs" {
 			pdf, err = writeGSPDF(d, tmp)

@@ -43,7 +43,6 @@ var (
 	pNoridian = payer{"Noridian", []string{"Noridian Healthcare Solutions", "Noridian JF Part B"}, "P.O. Box 6775, Fargo, ND 58108-6775", nil, func(r *rng) string { return r.digits(13) }}
 	pPalmetto = payer{"Palmetto GBA", []string{"Palmetto GBA", "Palmetto GBA Jurisdiction J"}, "P.O. Box 100238, Columbia, SC 29202-3238", nil, func(r *rng) string { return r.digits(13) }}
 	pNovitas  = payer{"Novitas Solutions", []string{"Novitas Solutions", "Novitas Solutions, Inc. JH Part B"}, "P.O. Box 3395, Mechanicsburg, PA 17055-1849", nil, func(r *rng) string { return r.digits(13) }}
-	pMedicare = payer{"Medicare", []string{"Medicare"}, "", nil, func(r *rng) string { return r.digits(2) + r.digits(11) }}
 	pTricare  = payer{"TRICARE", []string{"TRICARE East Region", "TRICARE West Region", "TRICARE For Life"}, "P.O. Box 7981, Madison, WI 53707-7981",
 		func(r *rng) string { return r.digits(10) }, func(r *rng) string { return r.digits(4) + r.digits(3) + r.digits(5) }}
 	pGEHA = payer{"GEHA", []string{"GEHA", "Government Employees Health Association, Inc."}, "P.O. Box 21542, Eagan, MN 55121",
