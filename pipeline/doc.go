@@ -54,14 +54,37 @@
 // Every message id derives from the document id and the stage
 // (<doc>.text, <doc>.ocr.page.N, <doc>.extract, <doc>.index), so a
 // republished job within the stream's 10-minute duplicate window is
-// dropped, and every stage is idempotent (it checks the registry first), so
-// a redelivery changes nothing. Ingest writes FILES last, so a file whose
-// ingest was interrupted is ingested again by the watcher's scan at start.
-// A job is acknowledged only after its results and the next jobs are
-// stored. The embedded store writes each message to its file before it
-// acknowledges it, so `kill -9` at any moment loses nothing; after a
-// restart every dropped file is indexed exactly once (the index upserts by
-// document id). On SIGINT/SIGTERM `run` stops the watcher, lets in-flight
-// jobs finish, closes the index, drains the connection and stops the
-// server.
+// dropped, and every stage is idempotent: it checks the registry first, and
+// a stage that finds its work already done publishes the next jobs again
+// (a crash may have come between storing its result and publishing them).
+// Ingest writes FILES last, so a file whose ingest was interrupted is
+// ingested again by the watcher's scan at start; at start `run` also
+// re-queues every registered document that is not indexed yet, from the
+// stage the registry records. A job is acknowledged only after its results
+// and the next jobs are stored. The embedded store writes each message to
+// its file before it acknowledges it (fsync every second), so `kill -9` at
+// any moment loses nothing; after a restart every dropped file is indexed
+// exactly once (the index upserts by document id). On SIGINT/SIGTERM `run`
+// stops the watcher, lets in-flight jobs finish (--drain, 60s), closes the
+// index, drains the connection and stops the server.
+//
+// # Data directory
+//
+// <data>/nats holds the JetStream store, <data>/index the Bleve index,
+// <data>/appealdesk.sock the control socket of a running `run`; all 0700
+// or 0600 (fixed at start; a data directory owned by another user is
+// refused). `run` holds <data>/appealdesk.run.lock for its lifetime and
+// <data>/appealdesk.lock while it embeds the server; `status`, `ingest`
+// and `reindex` go through the socket when a daemon runs, and otherwise
+// take the lock and open the store themselves. A file that cannot be read
+// is listed by `status` with its reason (FILES keeps it).
+//
+// # Scaling out
+//
+//	appealdesk run --nats-listen 0.0.0.0:4222     # token in <data>/nats.token
+//	appealdesk worker --nats nats://host:4222 --nats-token $(cat data/nats.token) --stages ocr
+//
+// or run a NATS server with JetStream and point `run --nats URL` and every
+// worker at it (--nats-creds FILE, --nats-token, or user:pass in the URL).
+// A loopback --nats-listen needs no token.
 package pipeline
