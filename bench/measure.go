@@ -17,8 +17,8 @@ import (
 )
 
 // execResult is one finished command: wall time, CPU time (user+system of
-// the process and every descendant it reaped) and peak RSS of the largest
-// process in the tree, from wait4's rusage.
+// the process and every descendant it reaped, from wait4's rusage) and the
+// peak RSS of the largest process in its tree (polled VmHWM).
 type execResult struct {
 	Wall     time.Duration
 	CPU      time.Duration
@@ -66,19 +66,27 @@ func (c command) run(ctx context.Context) execResult {
 	err := cmd.Start()
 	var peaks []procPeak
 	if err == nil {
+		// Peak RSS comes from polling VmHWM, not from rusage: a child's
+		// ru_maxrss starts at its parent's high-water mark (Linux carries
+		// it across fork and exec), so it would report this program's size.
+		every := 200 * time.Millisecond
 		if c.Watch {
-			w := watchTree(cmd.Process.Pid, 100*time.Millisecond)
-			err = cmd.Wait()
-			peaks = w.Stop(cmd.Process.Pid)
-		} else {
-			err = cmd.Wait()
+			every = 100 * time.Millisecond
 		}
+		w := watchTree(cmd.Process.Pid, every)
+		err = cmd.Wait()
+		peaks = w.Stop(cmd.Process.Pid)
 	}
-	res := execResult{Wall: time.Since(start), Stdout: out.Bytes(), Stderr: errb.Bytes(), Peaks: peaks}
+	res := execResult{Wall: time.Since(start), Stdout: out.Bytes(), Stderr: errb.Bytes()}
+	for _, p := range peaks {
+		res.MaxRSSKB = max(res.MaxRSSKB, p.HWMKB)
+	}
+	if c.Watch {
+		res.Peaks = peaks
+	}
 	if ps := cmd.ProcessState; ps != nil {
 		if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
 			res.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-			res.MaxRSSKB = ru.Maxrss
 		}
 	}
 	if err != nil {
@@ -334,7 +342,12 @@ func procCmd(pid int) string {
 	return name
 }
 
-func mib(kb int64) string { return fmt.Sprintf("%.0f MiB", float64(kb)/1024) }
+func mib(kb int64) string {
+	if kb <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(kb)/1024)
+}
 
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat times (100 on Linux).
 const clockTicks = 100

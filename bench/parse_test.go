@@ -219,7 +219,7 @@ func TestRunPoolAndWatch(t *testing.T) {
 		}
 	}
 	if res.CPU <= 0 || res.MaxRSSKB <= 0 {
-		t.Errorf("rusage not read: cpu %v, maxrss %d", res.CPU, res.MaxRSSKB)
+		t.Errorf("not measured: cpu %v, peak RSS %d KiB", res.CPU, res.MaxRSSKB)
 	}
 	tmo := command{Name: "sh", Args: []string{"-c", "sleep 5"}, Env: environ(), Timeout: 200 * time.Millisecond}.run(ctx)
 	if tmo.Err == nil || tmo.Wall > 3*time.Second {
