@@ -327,7 +327,7 @@ func readPDFPage(p pdf.Page, lim Limits) (info pdfPageInfo, text, warn string) {
 	if w := checkFonts(res, content); w != "" {
 		return info, "", w
 	}
-	return info, pageText(p), ""
+	return info, pageText(p, res), ""
 }
 
 // Bounds on the font work one page's text extraction may cost.

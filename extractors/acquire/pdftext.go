@@ -19,8 +19,10 @@ type glyph struct {
 // GetTextByRow merges rows (libraries.md §1), so lines are rebuilt here:
 // glyphs whose baselines are within 0.4 font sizes share a line, lines run
 // top to bottom, glyphs left to right, and a gap wider than 0.2 font sizes
-// becomes a space.
-func pageText(p pdf.Page) string {
+// becomes a space. Glyphs of fonts the library decodes with the wrong
+// encoding are corrected (fontenc.go); res is the page's resources.
+func pageText(p pdf.Page, res pdf.Value) string {
+	fixes := fontFixes(res)
 	ct := p.Content()
 	gs := make([]glyph, 0, len(ct.Text))
 	for _, t := range ct.Text {
@@ -34,7 +36,11 @@ func pageText(p pdf.Page) string {
 		if math.IsNaN(t.X) || math.IsNaN(t.Y) || math.IsInf(t.X, 0) || math.IsInf(t.Y, 0) {
 			continue
 		}
-		gs = append(gs, glyph{x: t.X, y: t.Y, w: math.Abs(t.W), fs: fs, s: t.S})
+		s := t.S
+		if r, ok := fixes[t.Font][s]; ok {
+			s = r
+		}
+		gs = append(gs, glyph{x: t.X, y: t.Y, w: math.Abs(t.W), fs: fs, s: s})
 	}
 	return joinGlyphs(gs)
 }
