@@ -25,6 +25,7 @@ var (
 	_ Stage      = (*ExtractStage)(nil)
 	_ Failer     = (*ExtractStage)(nil)
 	_ BatchStage = (*IndexStage)(nil)
+	_ Failer     = (*IndexStage)(nil)
 )
 
 // TextStage opens a document, stores the text of pages that have a text
@@ -404,10 +405,21 @@ func (s *IndexStage) ProcessBatch(ctx context.Context, docs []Doc) ([]Doc, []err
 		return out, errs
 	}
 	if err := s.Index.Upsert(recs...); err != nil {
-		for _, i := range idx {
-			errs[i] = fmt.Errorf("index: %w", err)
+		if len(recs) == 1 {
+			errs[idx[0]] = fmt.Errorf("index: %w", err)
+			return out, errs
 		}
-		return out, errs
+		// One bad record must not hold back the batch: write them one by one.
+		keep := 0
+		for k := range recs {
+			if err := s.Index.Upsert(recs[k]); err != nil {
+				errs[idx[k]] = fmt.Errorf("index: %w", err)
+				continue
+			}
+			recs[keep], idx[keep] = recs[k], idx[k]
+			keep++
+		}
+		recs, idx = recs[:keep], idx[:keep]
 	}
 	parallel(len(idx), indexParallelism, func(k int) {
 		i := idx[k]
@@ -454,6 +466,20 @@ func parallel(n, width int, fn func(i int)) {
 		})
 	}
 	wg.Wait()
+}
+
+// Fail records on the document that it could not be indexed; status
+// lists it. Its record stays in RECORDS for a later reindex.
+func (s *IndexStage) Fail(ctx context.Context, d Doc, reason error) (Doc, error) {
+	_, err := s.Bus.UpdateDoc(ctx, d.ID, func(cur *DocState) (*DocState, error) {
+		if cur == nil {
+			return nil, nil
+		}
+		n := *cur
+		n.State, n.Stage, n.Error = StateFailed, StageIndex, reason.Error()
+		return &n, nil
+	})
+	return d, err
 }
 
 // prepare loads a record, brings its paths and case up to date with the

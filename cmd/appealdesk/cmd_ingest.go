@@ -77,6 +77,9 @@ func runIngest(ctx context.Context, g *globalOptions, o *ingestOptions, args []s
 			continue
 		}
 		fmt.Printf("%s\t%s\t%s\n", r.Outcome, r.Doc, r.Path)
+		if r.Outcome == pipeline.IngestFailed {
+			bad++ // recorded, and listed by status with its reason
+		}
 	}
 	if bad > 0 {
 		return errSilent
