@@ -84,6 +84,11 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	if req.Facets {
 		sreq.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
 	}
+	// A phrase reads the term locations of every candidate anyway to check
+	// word order, so keeping them costs little; running it again for the
+	// snippets would scan its candidates from the start once more.
+	phraseLocs := strings.ContainsRune(req.Query, '"')
+	sreq.IncludeLocations = phraseLocs
 	start := time.Now()
 	res, err := b.SearchInContext(ctx, sreq)
 	if err != nil {
@@ -104,7 +109,12 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		}
 		out.Hits = append(out.Hits, hit)
 	}
-	if err := addSnippets(ctx, b, req.Query, out.Hits); err != nil {
+	if phraseLocs {
+		err = addSnippetsFrom(ctx, b, req.Query, out.Hits, res.Hits)
+	} else {
+		err = addSnippets(ctx, b, req.Query, out.Hits)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if req.Facets {
@@ -384,20 +394,51 @@ func addSnippets(ctx context.Context, b bleve.Index, qs string, hits []Hit) erro
 			continue
 		}
 		text, _ := h.Fields[fText].(string)
-		if text == "" {
-			continue
-		}
-		var spans []span
-		for _, locs := range h.Locations[fText] {
-			for _, l := range locs {
-				spans = append(spans, span{int(l.Start), int(l.End)})
-			}
-		}
-		if sn := snippets(text, spans, maxSnippets); sn != nil {
-			hits[i].Snippets = sn
-		}
+		setSnippets(&hits[i], text, h.Locations[fText])
 	}
 	return nil
+}
+
+// addSnippetsFrom makes snippets from the locations the ranking search
+// kept (a phrase query's), reading just the page's stored text.
+func addSnippetsFrom(ctx context.Context, b bleve.Index, qs string, hits []Hit, matches search.DocumentMatchCollection) error {
+	if strings.TrimSpace(qs) == "" || len(hits) == 0 {
+		return nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	sreq := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	sreq.Fields = []string{fText}
+	sreq.Score = "none"
+	res, err := b.SearchInContext(ctx, sreq)
+	if err != nil {
+		return fmt.Errorf("load snippet text: %w", err)
+	}
+	text := make(map[string]string, len(res.Hits))
+	for _, h := range res.Hits {
+		text[h.ID], _ = h.Fields[fText].(string)
+	}
+	for i := range hits {
+		setSnippets(&hits[i], text[hits[i].ID], matches[i].Locations[fText])
+	}
+	return nil
+}
+
+func setSnippets(hit *Hit, text string, locs search.TermLocationMap) {
+	if text == "" {
+		return
+	}
+	var spans []span
+	for _, ls := range locs {
+		for _, l := range ls {
+			spans = append(spans, span{int(l.Start), int(l.End)})
+		}
+	}
+	if sn := snippets(text, spans, maxSnippets); sn != nil {
+		hit.Snippets = sn
+	}
 }
 
 // splitFacets turns the combined facet field's terms ("payer:Aetna") into
