@@ -104,6 +104,25 @@ func TestPipelineEndToEnd(t *testing.T) {
 		t.Errorf("duplicate record: files %q case %q", dup.Files, dup.Case)
 	}
 
+	// A rename after indexing: the same document learns the new path, in
+	// the registry and in the index, and stays one document.
+	renamed := filepath.Join(smith, "renamed letter.txt")
+	if err := os.Rename(filepath.Join(smith, "letter.txt"), renamed); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 30*time.Second, func() bool {
+		rec, err := b.GetRecord(ctx, dup.ID)
+		st, _ := b.GetDoc(ctx, dup.ID)
+		return err == nil && slices.Contains(rec.Files, renamed) && st != nil && st.Indexed
+	})
+	waitFor(t, 10*time.Second, func() bool {
+		info, err := b.Jobs.Info(ctx)
+		return err == nil && info.State.Msgs == 0
+	})
+	if n, err := idx.Count(); err != nil || n != 4 {
+		t.Errorf("after a rename the index holds %d documents (%v), want 4", n, err)
+	}
+
 	// The scan went through OCR, page by page.
 	rec, err := b.GetRecord(ctx, scanID)
 	if err != nil {
