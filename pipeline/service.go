@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"sync"
 	"time"
@@ -156,6 +157,9 @@ func (b *Bus) ingestArrivals(ctx context.Context, in <-chan Arrival, opts Ingest
 			}
 		}
 		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				continue // gone before it could be read (a temporary file): nothing to report
+			}
 			log.Warn("ingest failed", "file", fileKey(a.Path)[:12], "err", errorKind(err))
 			if rerr := b.RecordIngestError(ctx, a.Path, a.Size, a.ModTime, err); rerr != nil {
 				log.Warn("record ingest failure", "err", rerr)
