@@ -150,6 +150,9 @@ func (b *Bus) ingestArrivals(ctx context.Context, in <-chan Arrival, opts Ingest
 			if ctx.Err() != nil {
 				return
 			}
+			if fileProblem(err) {
+				break // retrying cannot help; a change to the file brings it back
+			}
 			select {
 			case <-ctx.Done():
 				return
@@ -166,6 +169,17 @@ func (b *Bus) ingestArrivals(ctx context.Context, in <-chan Arrival, opts Ingest
 			}
 		}
 	}
+}
+
+// fileProblem reports whether an ingest error is about the file itself
+// (gone, unreadable, not a regular file) rather than about NATS.
+func fileProblem(err error) bool {
+	for _, e := range []error{fs.ErrNotExist, fs.ErrPermission, ErrNotRegular, ErrNotRegularArrival, ErrBadArrival} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // errorKind is an error's message without anything that may name a file.
