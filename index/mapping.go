@@ -49,7 +49,7 @@ const (
 	fMembers   = "member"    // keyword, normalised, not stored
 	fMeta      = "meta"      // stored only: the record JSON without its text
 	fCaseTag   = "case_tag"  // keyword, doc values only: "<case>\x1f", "<case>\x1ffailed", "<case>\x1fcode:CARC:CO-50", "<case>\x1freason:..." (case list from one facet)
-	fSummary   = "dl_sum"    // stored only: the small JSON deadlines need (dlSummary), on documents with deadlines and appeal letters
+	fSummary   = "dl_sum"    // keyword, doc values only: the small JSON deadlines need (dlSummary, with the id), on documents with deadlines and appeal letters
 )
 
 // caseTagSep separates the case name from the tag in fCaseTag terms; case
@@ -132,12 +132,11 @@ func newMapping() mapping.IndexMapping {
 	meta.IncludeTermVectors = false
 	meta.DocValues = false
 	dm.AddFieldMappingsAt(fMeta, meta)
-	sum := bleve.NewTextFieldMapping()
-	sum.Index = false
-	sum.Store = true
-	sum.IncludeInAll = false
+	// Doc values, not a stored field: Bleve stores a document's fields as
+	// one compressed block, so reading a small stored field decompresses
+	// the whole text too; a facet reads just this column.
+	sum := kw(false)
 	sum.IncludeTermVectors = false
-	sum.DocValues = false
 	dm.AddFieldMappingsAt(fSummary, sum)
 
 	im.DefaultMapping = dm
@@ -264,8 +263,10 @@ func toDoc(r *extractors.Record) (map[string]interface{}, error) {
 
 // dlSummary is what deadline computations need of a record, stored apart
 // from the full record so deadlines and case list decode a few hundred
-// bytes per document instead of the whole extraction.
+// bytes per document instead of the whole extraction. It is one keyword
+// term, read back as a facet term; the id makes it unique.
 type dlSummary struct {
+	ID        string                `json:"id"`
 	Case      string                `json:"c"`
 	File      string                `json:"f,omitempty"`
 	DocType   string                `json:"t,omitempty"`
@@ -279,6 +280,7 @@ type dlSummary struct {
 
 func summarize(r *extractors.Record) dlSummary {
 	s := dlSummary{
+		ID:        r.ID,
 		Case:      r.Case,
 		DocType:   r.Result.DocType,
 		Payer:     r.Result.Payer,
@@ -295,8 +297,8 @@ func summarize(r *extractors.Record) dlSummary {
 }
 
 // record rebuilds the part of a record caseDeadlines and sortDate read.
-func (s *dlSummary) record(id string) extractors.Record {
-	r := extractors.Record{ID: id, Case: s.Case, Ingested: s.Ingested}
+func (s *dlSummary) record() extractors.Record {
+	r := extractors.Record{ID: s.ID, Case: s.Case, Ingested: s.Ingested}
 	if s.File != "" {
 		r.Files = []string{s.File}
 	}

@@ -41,9 +41,39 @@ func (x *Index) loadAll(ctx context.Context, q query.Query) ([]extractors.Record
 }
 
 // loadSummaries returns the deadline summaries (see dlSummary) of every
-// document matching q that has one, as records holding just those fields.
+// document matching q, as records holding just those fields, in no order.
+// They are the terms of a facet on their doc-values field: no stored
+// document is read.
 func (x *Index) loadSummaries(ctx context.Context, q query.Query) ([]extractors.Record, error) {
-	return x.load(ctx, q, fSummary, decodeSummary)
+	b, release, err := x.get()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
+	req.Score = "none"
+	req.AddFacet(fSummary, bleve.NewFacetRequest(fSummary, math.MaxInt32))
+	res, err := b.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("load deadline summaries: %w", err)
+	}
+	f := res.Facets[fSummary]
+	if f == nil || f.Terms == nil {
+		return nil, nil
+	}
+	terms := f.Terms.Terms()
+	if f.Missing > 0 {
+		return nil, fmt.Errorf("load deadline summaries: %d documents have none (run `appealdesk reindex`)", f.Missing)
+	}
+	out := make([]extractors.Record, 0, len(terms))
+	for _, t := range terms {
+		var sum dlSummary
+		if err := json.Unmarshal([]byte(t.Term), &sum); err != nil || sum.ID == "" {
+			return nil, fmt.Errorf("decode deadline summary: %w", errors.Join(err, errors.New("malformed summary")))
+		}
+		out = append(out, sum.record())
+	}
+	return out, nil
 }
 
 // load reads one stored field of every document matching q and decodes it.
@@ -83,19 +113,6 @@ func (x *Index) load(ctx context.Context, q query.Query, field string, decode fu
 		}
 		after = []string{res.Hits[len(res.Hits)-1].ID}
 	}
-}
-
-// decodeSummary reads the stored deadline summary of a hit.
-func decodeSummary(h *search.DocumentMatch) (extractors.Record, error) {
-	s, _ := h.Fields[fSummary].(string)
-	if s == "" {
-		return extractors.Record{}, fmt.Errorf("document %s: %w (run `appealdesk reindex`)", h.ID, errors.New("stored deadline summary missing"))
-	}
-	var sum dlSummary
-	if err := json.Unmarshal([]byte(s), &sum); err != nil {
-		return extractors.Record{}, fmt.Errorf("document %s: decode deadline summary: %w", h.ID, err)
-	}
-	return sum.record(h.ID), nil
 }
 
 // maxLetterCases bounds the case terms of the appeal-letter query; beyond
