@@ -51,7 +51,7 @@ when the folder is absent).`,
 	f.BoolVarP(&o.Verbose, "verbose", "v", false, "also list every document's misses (prints the missed values: use on synthetic or public documents)")
 	f.StringVar(&o.Realdocs, "realdocs", envOr("APPEALDESK_REALDOCS", ""), "also score the real documents in this folder, e.g. ../shared/realdocs [APPEALDESK_REALDOCS]")
 	f.BoolVar(&o.NoScans, "no-scans", false, "skip scanned variants (no OCR)")
-	f.IntVar(&o.OCRWorkers, "ocr-workers", extractEnvInt("APPEALDESK_OCR_WORKERS", runtime.NumCPU()), "OCR processes, and documents read at once [APPEALDESK_OCR_WORKERS]")
+	f.IntVar(&o.OCRWorkers, "ocr-workers", envInt("APPEALDESK_OCR_WORKERS", runtime.NumCPU()), "OCR processes, and documents read at once [APPEALDESK_OCR_WORKERS]")
 	f.StringVar(&o.Lang, "lang", envOr("APPEALDESK_OCR_LANG", ocr.DefaultLanguages), "Tesseract languages [APPEALDESK_OCR_LANG]")
 	return cmd
 }

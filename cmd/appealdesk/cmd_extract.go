@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,13 +24,10 @@ import (
 
 // extractOptions are the flags of `appealdesk extract`.
 type extractOptions struct {
-	JSON        bool
-	MaxFileSize string
-	MaxPages    int
-	MaxPixels   int64
-	PageTimeout time.Duration
-	OCRWorkers  int
-	Lang        string
+	JSON       bool
+	Limits     limitOptions
+	OCRWorkers int
+	Lang       string
 }
 
 // ocrWorkerCommand, when set, names the OCR child process instead of
@@ -40,7 +36,6 @@ var ocrWorkerCommand func() (exe string, args []string)
 
 func newExtractCmd(g *globalOptions) *cobra.Command {
 	o := &extractOptions{}
-	def := acquire.DefaultLimits()
 	cmd := &cobra.Command{
 		Use:   "extract [--json] FILE...",
 		Short: "Read documents and print their text and findings (no queue, no index)",
@@ -61,32 +56,18 @@ A file that cannot be read gets an "error"; the exit status is then 1.`,
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.JSON, "json", false, "print JSON Lines (appealdesk.extract/v1)")
-	f.StringVar(&o.MaxFileSize, "max-file-size", envOr("APPEALDESK_MAX_FILE_SIZE", "200MiB"), "larger files fail; bytes or with a unit (KiB, MiB, GiB, KB, MB, GB) [APPEALDESK_MAX_FILE_SIZE]")
-	f.IntVar(&o.MaxPages, "max-pages", extractEnvInt("APPEALDESK_MAX_PAGES", def.MaxPages), "documents with more pages fail [APPEALDESK_MAX_PAGES]")
-	f.Int64Var(&o.MaxPixels, "max-pixels", int64(extractEnvInt("APPEALDESK_MAX_PIXELS", int(def.MaxPixels))), "page images with more pixels fail, checked before decoding [APPEALDESK_MAX_PIXELS]")
-	f.DurationVar(&o.PageTimeout, "page-timeout", extractEnvDuration("APPEALDESK_PAGE_TIMEOUT", def.PageTimeout), "OCR time limit per page [APPEALDESK_PAGE_TIMEOUT]")
-	f.IntVar(&o.OCRWorkers, "ocr-workers", extractEnvInt("APPEALDESK_OCR_WORKERS", runtime.NumCPU()), "OCR processes, and files read at once [APPEALDESK_OCR_WORKERS]")
+	o.Limits.register(f)
+	f.IntVar(&o.OCRWorkers, "ocr-workers", envInt("APPEALDESK_OCR_WORKERS", runtime.NumCPU()), "OCR processes, and files read at once [APPEALDESK_OCR_WORKERS]")
 	f.StringVar(&o.Lang, "lang", envOr("APPEALDESK_OCR_LANG", ocr.DefaultLanguages), "Tesseract languages: eng, or eng+spa [APPEALDESK_OCR_LANG]")
 	return cmd
 }
 
 // limits validates the flags and returns the acquisition limits.
 func (o *extractOptions) limits() (acquire.Limits, error) {
-	size, err := parseSize(o.MaxFileSize)
-	if err != nil {
-		return acquire.Limits{}, usageError{fmt.Errorf("--max-file-size: %w", err)}
-	}
-	switch {
-	case o.MaxPages < 1:
-		return acquire.Limits{}, usageError{errors.New("--max-pages must be at least 1")}
-	case o.MaxPixels < 1:
-		return acquire.Limits{}, usageError{errors.New("--max-pixels must be at least 1")}
-	case o.PageTimeout <= 0:
-		return acquire.Limits{}, usageError{errors.New("--page-timeout must be positive")}
-	case o.OCRWorkers < 1 || o.OCRWorkers > 64:
+	if o.OCRWorkers < 1 || o.OCRWorkers > 64 {
 		return acquire.Limits{}, usageError{errors.New("--ocr-workers must be between 1 and 64")}
 	}
-	return acquire.Limits{MaxFileBytes: size, MaxPages: o.MaxPages, MaxPixels: o.MaxPixels, PageTimeout: o.PageTimeout}, nil
+	return o.Limits.limits()
 }
 
 func runExtract(ctx context.Context, g *globalOptions, o *extractOptions, files []string, stdout, stderr io.Writer) error {
@@ -98,7 +79,7 @@ func runExtract(ctx context.Context, g *globalOptions, o *extractOptions, files 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	popts := ocr.PoolOptions{Workers: o.OCRWorkers, Languages: o.Lang, PageTimeout: o.PageTimeout, Logger: log}
+	popts := ocr.PoolOptions{Workers: o.OCRWorkers, Languages: o.Lang, PageTimeout: o.Limits.PageTimeout, Logger: log}
 	if ocrWorkerCommand != nil {
 		popts.Exe, popts.Args = ocrWorkerCommand()
 	}
@@ -260,39 +241,4 @@ func shortSum(s string) string {
 		return s[:12]
 	}
 	return s
-}
-
-// parseSize reads "200MiB", "5MB", "1048576".
-func parseSize(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	units := []struct {
-		suffix string
-		mult   int64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}}
-	mult := int64(1)
-	for _, u := range units {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 1 || n > (1<<62)/mult {
-		return 0, fmt.Errorf("bad size %q", s)
-	}
-	return n * mult, nil
-}
-
-func extractEnvInt(key string, def int) int {
-	if v, err := strconv.Atoi(envOr(key, "")); err == nil {
-		return v
-	}
-	return def
-}
-
-func extractEnvDuration(key string, def time.Duration) time.Duration {
-	if v, err := time.ParseDuration(envOr(key, "")); err == nil {
-		return v
-	}
-	return def
 }

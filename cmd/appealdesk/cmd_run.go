@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -90,10 +89,13 @@ func (p *pipeOptions) busOptions() pipeline.BusOptions {
 }
 
 // newOCRPool starts the OCR pool when the ocr stage runs here.
-func (p *pipeOptions) newOCRPool(stages []string, log *slog.Logger) (*ocr.Pool, error) {
+func (p *pipeOptions) newOCRPool(stages []string, pageTimeout time.Duration, log *slog.Logger) (*ocr.Pool, error) {
 	for _, s := range stages {
 		if s == pipeline.StageOCR {
-			pool, err := ocr.NewPool(ocr.PoolOptions{Workers: p.OCRWorkers, Languages: p.Lang, Logger: log})
+			pool, err := ocr.NewPool(ocr.PoolOptions{Workers: p.OCRWorkers, Languages: p.Lang, PageTimeout: pageTimeout, Logger: log})
+			if errors.Is(err, ocr.ErrNoLanguage) {
+				return nil, usageError{fmt.Errorf("--ocr-lang: %w", err)}
+			}
 			if err != nil {
 				return nil, fmt.Errorf("start OCR: %w", err)
 			}
@@ -104,14 +106,14 @@ func (p *pipeOptions) newOCRPool(stages []string, log *slog.Logger) (*ocr.Pool, 
 }
 
 type runOptions struct {
-	Inbox   string
-	Listen  string
-	Poll    bool
-	Settle  time.Duration
-	Rescan  time.Duration
-	MaxFile int64
-	nats    natsOptions
-	pipe    pipeOptions
+	Inbox  string
+	Listen string
+	Poll   bool
+	Settle time.Duration
+	Rescan time.Duration
+	Limits limitOptions
+	nats   natsOptions
+	pipe   pipeOptions
 }
 
 func newRunCmd(g *globalOptions) *cobra.Command {
@@ -135,7 +137,7 @@ directory. SIGINT or SIGTERM stops it cleanly.`,
 	f.BoolVar(&o.Poll, "poll", envOr("APPEALDESK_POLL", "") == "1", "poll the inbox instead of file system events (network shares) [APPEALDESK_POLL=1]")
 	f.DurationVar(&o.Settle, "settle", envDuration("APPEALDESK_SETTLE", pipeline.DefaultSettle), "a file is ready when unchanged this long [APPEALDESK_SETTLE]")
 	f.DurationVar(&o.Rescan, "rescan", envDuration("APPEALDESK_RESCAN", 0), "full inbox rescan interval (default 60s, 5s with --poll) [APPEALDESK_RESCAN]")
-	f.Int64Var(&o.MaxFile, "max-file-bytes", int64(envInt("APPEALDESK_MAX_FILE_BYTES", pipeline.DefaultMaxFileBytes)), "larger files are recorded as failed [APPEALDESK_MAX_FILE_BYTES]")
+	o.Limits.register(f)
 	o.nats.register(f)
 	o.pipe.register(f, "text,ocr,extract")
 	return cmd
@@ -144,6 +146,10 @@ directory. SIGINT or SIGTERM stops it cleanly.`,
 func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 	log := g.Logger
 	stages, err := o.pipe.stages()
+	if err != nil {
+		return err
+	}
+	lim, err := o.Limits.limits()
 	if err != nil {
 		return err
 	}
@@ -217,7 +223,7 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 			err = cerr
 		}
 	}()
-	pool, err := o.pipe.newOCRPool(stages, log)
+	pool, err := o.pipe.newOCRPool(stages, lim.PageTimeout, log)
 	if err != nil {
 		return err
 	}
@@ -228,7 +234,7 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 	}
 
 	srv := &api.Server{Logger: log}
-	registerPipelineOps(srv, bus, idx, o.MaxFile)
+	registerPipelineOps(srv, bus, idx, lim.MaxFileBytes)
 	index.RegisterHandlers(srv, idx)
 	sctx, stopSocket := context.WithCancel(context.WithoutCancel(ctx))
 	sockDone := make(chan error, 1)
@@ -240,8 +246,6 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 		}
 	}()
 
-	lim := acquire.DefaultLimits()
-	lim.MaxFileBytes = o.MaxFile
 	log.Info("appealdesk running", "stages", strings.Join(stages, ","), "external_nats", o.nats.external(), "ocr_workers", o.pipe.OCRWorkers)
 	err = bus.Serve(ctx, pipeline.ServiceOptions{
 		Stages:         stages,
@@ -250,7 +254,7 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 		Limits:         lim,
 		OCRConcurrency: o.pipe.OCRWorkers,
 		Watch:          pipeline.WatchOptions{Inbox: inbox, Settle: o.Settle, Rescan: o.Rescan, Poll: o.Poll, Logger: log},
-		Ingest:         pipeline.IngestOptions{MaxFileBytes: o.MaxFile},
+		Ingest:         pipeline.IngestOptions{MaxFileBytes: lim.MaxFileBytes},
 		Drain:          o.pipe.Drain,
 		Logger:         log,
 	})
@@ -367,20 +371,4 @@ func daemonOrLocal(ctx context.Context, g *globalOptions, n *natsOptions, askDae
 		defer closeFn()
 		return false, local(bus, data)
 	}
-}
-
-// envInt reads an integer environment variable, def when unset or invalid.
-func envInt(key string, def int) int {
-	if v, err := strconv.Atoi(envOr(key, "")); err == nil {
-		return v
-	}
-	return def
-}
-
-// envDuration reads a duration environment variable, def when unset or invalid.
-func envDuration(key string, def time.Duration) time.Duration {
-	if v, err := time.ParseDuration(envOr(key, "")); err == nil {
-		return v
-	}
-	return def
 }

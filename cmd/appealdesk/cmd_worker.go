@@ -12,9 +12,9 @@ import (
 )
 
 type workerOptions struct {
-	nats    natsOptions
-	pipe    pipeOptions
-	MaxFile int64
+	nats   natsOptions
+	pipe   pipeOptions
+	Limits limitOptions
 }
 
 func newWorkerCmd(g *globalOptions) *cobra.Command {
@@ -34,7 +34,7 @@ work. The index writer stays inside run.`,
 	f := cmd.Flags()
 	o.nats.register(f)
 	o.pipe.register(f, "text,ocr,extract")
-	f.Int64Var(&o.MaxFile, "max-file-bytes", int64(envInt("APPEALDESK_MAX_FILE_BYTES", pipeline.DefaultMaxFileBytes)), "larger documents are recorded as failed [APPEALDESK_MAX_FILE_BYTES]")
+	o.Limits.register(f)
 	return cmd
 }
 
@@ -44,6 +44,10 @@ func runWorker(ctx context.Context, g *globalOptions, o *workerOptions) (err err
 		return usageError{errors.New("worker needs --nats URL (or APPEALDESK_NATS)")}
 	}
 	stages, err := o.pipe.stages()
+	if err != nil {
+		return err
+	}
+	lim, err := o.Limits.limits()
 	if err != nil {
 		return err
 	}
@@ -65,7 +69,7 @@ func runWorker(ctx context.Context, g *globalOptions, o *workerOptions) (err err
 	if err != nil {
 		return err
 	}
-	pool, err := o.pipe.newOCRPool(stages, log)
+	pool, err := o.pipe.newOCRPool(stages, lim.PageTimeout, log)
 	if err != nil {
 		return err
 	}
@@ -74,8 +78,6 @@ func runWorker(ctx context.Context, g *globalOptions, o *workerOptions) (err err
 		rec = pool
 		defer pool.Close()
 	}
-	lim := acquire.DefaultLimits()
-	lim.MaxFileBytes = o.MaxFile
 	log.Info("worker running", "stages", strings.Join(stages, ","), "ocr_workers", o.pipe.OCRWorkers)
 	err = bus.Serve(ctx, pipeline.ServiceOptions{
 		Stages:         stages,

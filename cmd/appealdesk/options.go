@@ -5,7 +5,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -38,6 +40,22 @@ func (g *globalOptions) setup(cmd *cobra.Command) error {
 // envOr returns the environment variable key, or def when it is unset or empty.
 func envOr(key, def string) string {
 	if v := strings.TrimSpace(os.Getenv(key)); v != "" {
+		return v
+	}
+	return def
+}
+
+// envInt reads an integer environment variable, def when unset or invalid.
+func envInt(key string, def int) int {
+	if v, err := strconv.Atoi(envOr(key, "")); err == nil {
+		return v
+	}
+	return def
+}
+
+// envDuration reads a duration environment variable, def when unset or invalid.
+func envDuration(key string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(envOr(key, "")); err == nil {
 		return v
 	}
 	return def
