@@ -39,6 +39,8 @@ func TestTextLayerExact(t *testing.T) {
 			[]string{"Medical Necessity Denial\nPayer: UnitedHealthcare\nClaim #: UHC12345\nDOS: 01/10/2026\nCPT: 97110\nICD-10: M54.5\nCARC 50 / RARC M15\nDenial: Service not medically necessary.\nChronic back pain documented."}},
 		{"realdocs Advanced1_Messy_EOB.pdf", func(t *testing.T) []byte { return realdoc(t, "jhouston2019_denialappealpro/Advanced1_Messy_EOB.pdf") },
 			[]string{"Messy EOB Style Denial\n*** EOB STATEMENT ***\nPAYER: UNITED HEALTHCARE\nCLM#: UHC778812 DOS: 01/12/26\nCPT: 99214 / 17000\nICD: L57.0\nDENIAL CODE: CARC 97 N122\nNOTE: Procedure bundled w/ primary svc.\nPAYMENT: $0.00\nRemark: Included in another procedure."}},
+		{"ghostscript pdfwrite, unembedded Helvetica with no /Encoding: StandardEncoding quotes", func(t *testing.T) []byte { return fixture(t, "text-gs-quotes.pdf") },
+			[]string{"Don\u2019t miss the plan\u2019s \u2018deadline\u2019"}},
 		{"plain text with form feed", func(*testing.T) []byte { return []byte("\xef\xbb\xbfpage one\r\nline\fpage two\f") }, []string{"page one\nline", "page two"}},
 		{"UTF-16LE text", func(*testing.T) []byte { return []byte("\xff\xfeO\x00K\x00") }, []string{"OK"}},
 		// fixed bugs

@@ -30,7 +30,8 @@ const (
 )
 
 // normalize turns img into what the OCR worker reads best: 8-bit grayscale,
-// dark text on light ground, about 300 dpi, deskewed, PNG with a pHYs resolution. dpiX
+// dark text on light ground, about 300 dpi (each axis by its own
+// resolution), despeckled when bilevel, deskewed, PNG with a pHYs resolution. dpiX
 // and dpiY are the image's resolution (0 when unknown); rotate is a clockwise
 // quarter-turn count applied first. ErrBlankPage when there is nothing to read.
 func normalize(img image.Image, dpiX, dpiY float64, rotate int) ([]byte, error) {
@@ -50,6 +51,9 @@ func normalize(img image.Image, dpiX, dpiY float64, rotate int) ([]byte, error) 
 		// longer side is 11 inches (US letter), the common case here.
 		est := float64(max(w, h)) / 11
 		dpiX, dpiY = est, est
+	}
+	if isBilevel(g) {
+		despeckle(g, int(maxSpeckArea*dpiX*dpiY))
 	}
 	sx, sy := scaleFor(dpiX), scaleFor(dpiY)
 	nw, nh := int(math.Round(float64(w)*sx)), int(math.Round(float64(h)*sy))

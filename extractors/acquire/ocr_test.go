@@ -8,7 +8,7 @@ import (
 )
 
 // TestTextWithOCR runs the whole chain with real Tesseract in the pool on
-// the scan forms: about nine small pages and two real documents.
+// the scan forms: about eleven small pages and two real documents.
 func TestTextWithOCR(t *testing.T) {
 	rec := testPool(t)
 	ctx := context.Background()
@@ -26,6 +26,10 @@ func TestTextWithOCR(t *testing.T) {
 		{"multi.tif", TypeTIFF, [][]string{page1, page2}},
 		{"jpeg.tif", TypeTIFF, [][]string{page1, page2}},
 		{"page.jpg", TypeJPEG, [][]string{page1}},
+		// fixed bugs: a specked 204x98 dpi fax read "for 11009" and
+		// "Reply within Yo days" before bilevel pages were despeckled.
+		{"fax-std-g4.tif", TypeTIFF, [][]string{page1}},
+		{"scan-fax-std.pdf", TypePDF, [][]string{page1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

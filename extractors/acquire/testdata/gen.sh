@@ -69,4 +69,20 @@ qpdf --encrypt "" owner 256 -- scan-g4.pdf scan-aes256.pdf
 
 # Hand-written PDF: TJ arrays with kerning, no /Widths, two content streams.
 python3 gen_tj.py > text-tj.pdf
+# Standard-resolution fax: 204 x 98 dpi (non-square pixels), G4, with
+# impulse-noise specks (as scripts/gencorpus makes fax-standard-g4.tif), as a
+# TIFF and as an image-only PDF (the image placed at 204 x 98 dpi).
+$C "$T/a.png" -resize '68%x32.67%!' -seed 7 -attenuate 0.15 +noise Impulse \
+	-threshold 55% -monochrome -compress Group4 -density 204x98 -units PixelsPerInch fax-std-g4.tif
+img2pdf -o scan-fax-std.pdf fax-std-g4.tif
+
+# ghostscript pdfwrite with typographic quotes: Helvetica unembedded, no
+# /Encoding, so (') is StandardEncoding's quoteright.
+cat > "$T/q.ps" <<'PS'
+/Helvetica findfont 12 scalefont setfont
+72 720 moveto (Don't miss the plan's `deadline') show
+showpage
+PS
+gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -o text-gs-quotes.pdf "$T/q.ps"
+
 ls -l
