@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -96,35 +97,86 @@ func benchIndex(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 		}
 		return nil, fmt.Errorf("%w: %s", errSkipped, why)
 	}
+	meta := indexMeta{Cmd: strings.TrimSpace(strings.Join(extra, " ") + " go test " + strings.Join(args[1:], " ")), Wall: r.Wall, Big: big}
+	if r.Err != nil {
+		meta.Err = r.Err.Error()
+	}
+	if mb, err := json.Marshal(meta); err == nil {
+		_ = os.WriteFile(filepath.Join(e.out, "index-bench.json"), mb, 0o600)
+	}
+	return renderIndex(out, meta), nil
+}
+
+// indexMeta is what the index section records beside the raw output, so
+// the report can be rendered again from bench/out (--reparse-index).
+type indexMeta struct {
+	Cmd  string        `json:"cmd"`
+	Wall time.Duration `json:"wall"`
+	Big  string        `json:"big"`
+	Err  string        `json:"err,omitempty"`
+}
+
+// renderIndex turns `go test -bench` output into the index section:
+// per-query-kind latency tables for metrics named KIND_p50_ms,
+// KIND_p99_ms and KIND_cpu_p99_ms, and the other metrics as they come.
+func renderIndex(out string, meta indexMeta) *sectionResult {
+	bs := parseGoBench(out)
 	res := &sectionResult{}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Command: `%sgo test %s` (%s wall, including compilation). Big index: %s. Raw output: `bench/out/index-bench.txt`.\n\n", strings.Join(extra, " ")+map[bool]string{true: " ", false: ""}[len(extra) > 0], strings.Join(args[1:], " "), secs(r.Wall), big)
+	fmt.Fprintf(&b, "Command: `%s` (%s wall, including compilation). Big index: %s. Raw output: `bench/out/index-bench.txt`.\n\n", meta.Cmd, secs(meta.Wall), meta.Big)
 	b.WriteString("| benchmark | iterations | metrics |\n|---|---|---|\n")
+	type lat struct{ p50, p99, cpu99 float64 }
 	for _, gb := range bs {
-		var ms []string
+		var other []string
+		kinds := map[string]*lat{}
+		var order []string
 		for _, m := range gb.Metrics {
-			ms = append(ms, m.String())
-		}
-		fmt.Fprintf(&b, "| %s | %d | %s |\n", gb.Name, gb.N, strings.Join(ms, ", "))
-		var hs []string
-		for _, m := range gb.Metrics {
-			u := strings.ToLower(m.Unit)
-			if strings.Contains(u, "docs/") || strings.Contains(u, "p50") || strings.Contains(u, "p99") {
-				hs = append(hs, m.String())
+			kind, field, ok := latencyMetric(m.Unit)
+			if !ok {
+				other = append(other, m.String())
+				continue
+			}
+			l := kinds[kind]
+			if l == nil {
+				l = &lat{}
+				kinds[kind] = l
+				order = append(order, kind)
+			}
+			switch field {
+			case "p50_ms":
+				l.p50 = m.Value
+			case "p99_ms":
+				l.p99 = m.Value
+			case "cpu_p99_ms":
+				l.cpu99 = m.Value
 			}
 		}
-		if len(hs) > 0 {
-			res.Headlines = append(res.Headlines, headline{Metric: "Index: " + gb.Name, Value: strings.Join(hs, ", "), Target: "(measure)"})
+		fmt.Fprintf(&b, "| %s | %d | %s |\n", gb.Name, gb.N, strings.Join(other, ", "))
+		if len(order) > 0 {
+			fmt.Fprintf(&b, "\n%s, per query kind (facets and highlights on):\n\n| kind | p50 | p99 | CPU p99 |\n|---|---|---|---|\n", gb.Name)
+			var parts []string
+			for _, k := range order {
+				l := kinds[k]
+				fmt.Fprintf(&b, "| %s | %.1f ms | %.1f ms | %.1f ms |\n", k, l.p50, l.p99, l.cpu99)
+				parts = append(parts, fmt.Sprintf("%s %.0f/%.0f", k, l.p50, l.p99))
+			}
+			b.WriteString("\n| benchmark | iterations | metrics |\n|---|---|---|\n")
+			res.Headlines = append(res.Headlines, headline{Metric: "Search p50/p99 ms, " + strings.TrimPrefix(gb.Name, "Benchmark"), Value: strings.Join(parts, "; "), Target: "(measure)"})
+		}
+		for _, m := range gb.Metrics {
+			if strings.Contains(strings.ToLower(m.Unit), "docs/") || m.Unit == "p50_ms" || m.Unit == "p99_ms" {
+				res.Headlines = append(res.Headlines, headline{Metric: "Index: " + gb.Name, Value: m.String(), Target: "(measure)"})
+			}
 		}
 	}
 	if logs := benchLogLines(out); len(logs) > 0 {
 		b.WriteString("\nThe benchmarks' own log lines:\n\n```\n" + strings.Join(logs, "\n") + "\n```\n")
 	}
-	if r.Err != nil {
-		fmt.Fprintf(&b, "\n`go test` failed after these results: %s\n", mdCell(r.Err.Error()))
+	if meta.Err != "" {
+		fmt.Fprintf(&b, "\n`go test` failed after these results: %s\n", mdCell(meta.Err))
 	}
 	res.Body = b.String()
-	return res, nil
+	return res
 }
 
 // benchLogLines returns the b.Log lines of benchmark output that report a
@@ -138,4 +190,15 @@ func benchLogLines(out string) []string {
 		}
 	}
 	return logs
+}
+
+// latencyMetric splits a unit like "two-word_cpu_p99_ms" into its query
+// kind ("two-word") and field ("cpu_p99_ms").
+func latencyMetric(unit string) (kind, field string, ok bool) {
+	for _, f := range []string{"cpu_p99_ms", "cpu_p50_ms", "p50_ms", "p99_ms"} {
+		if k, found := strings.CutSuffix(unit, "_"+f); found && k != "" {
+			return k, f, true
+		}
+	}
+	return "", "", false
 }

@@ -79,6 +79,7 @@ func main() {
 		only     = flag.String("sections", "ocr,text,pipeline,index", "comma-separated sections to run; others keep their last results")
 		notes    = flag.String("notes", "bench/notes.md", "hand-written analysis appended to the report")
 		fresh    = flag.Bool("fresh", false, "forget results of sections not run now")
+		reparse  = flag.Bool("reparse-index", false, "render the index section again from bench/out/index-bench.{txt,json} (no new measurement)")
 		inputsOf = flag.String("inputs", "", "input dir (default OUT/inputs-quick or OUT/inputs-full)")
 	)
 	cerFiles := flag.Bool("cer", false, "print the CER of HYP against REF (two file arguments) and exit")
@@ -139,6 +140,11 @@ func main() {
 	if !*fresh {
 		if b, err := os.ReadFile(resPath); err == nil {
 			_ = json.Unmarshal(b, &results)
+		}
+	}
+	if *reparse {
+		if err := reparseIndex(env, results); err != nil {
+			logf("reparse index: %v", err)
 		}
 	}
 	want := strings.Split(*only, ",")
@@ -234,4 +240,29 @@ func cerMain(args []string) int {
 	c := compareText(string(ref), string(hyp))
 	fmt.Printf("CER %.4f (%d edits / %d chars)\n", c.Rate(), c.Edits, c.Chars)
 	return 0
+}
+
+// reparseIndex renders the index section again from its saved raw output,
+// keeping when, where and how it was measured.
+func reparseIndex(env *benchEnv, results map[string]*sectionResult) error {
+	raw, err := os.ReadFile(filepath.Join(env.out, "index-bench.txt"))
+	if err != nil {
+		return err
+	}
+	mb, err := os.ReadFile(filepath.Join(env.out, "index-bench.json"))
+	if err != nil {
+		return err
+	}
+	var meta indexMeta
+	if err := json.Unmarshal(mb, &meta); err != nil {
+		return err
+	}
+	old := results["index"]
+	if old == nil {
+		return errors.New("no earlier index result to keep the date of")
+	}
+	r := renderIndex(string(raw), meta)
+	r.Title, r.Mode, r.Commit, r.Finished, r.Load = old.Title, old.Mode, old.Commit, old.Finished, old.Load
+	results["index"] = r
+	return nil
 }

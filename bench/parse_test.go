@@ -254,3 +254,29 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("String = %q", s)
 	}
 }
+
+func TestRenderIndex(t *testing.T) {
+	out := "BenchmarkSearch/docs=100000-2 1 39829000000 ns/op 10.41 filter_cpu_p99_ms 8.447 filter_p50_ms 29.69 filter_p99_ms 145 phrase_p50_ms 440.1 phrase_p99_ms 99.8 phrase_cpu_p99_ms\n" +
+		"BenchmarkIndex-2 1 5868000000 ns/op 340.8 docs/s\n"
+	r := renderIndex(out, indexMeta{Cmd: "go test -bench . ./index/", Wall: time.Second, Big: "yes"})
+	for _, want := range []string{"| filter | 8.4 ms | 29.7 ms | 10.4 ms |", "| phrase | 145.0 ms | 440.1 ms | 99.8 ms |", "| BenchmarkIndex-2 | 1 | 5868 ms/op, 340.8 docs/s |"} {
+		if !strings.Contains(r.Body, want) {
+			t.Errorf("body lacks %q:\n%s", want, r.Body)
+		}
+	}
+	if len(r.Headlines) != 2 || r.Headlines[0].Value != "filter 8/30; phrase 145/440" {
+		t.Errorf("headlines = %+v", r.Headlines)
+	}
+	tests := []struct{ unit, kind, field string }{
+		{"two-word_cpu_p99_ms", "two-word", "cpu_p99_ms"},
+		{"worst-all_p50_ms", "worst-all", "p50_ms"},
+		{"p99_ms", "", ""}, // no kind: a plain metric
+		{"docs/s", "", ""},
+	}
+	for _, tt := range tests {
+		k, f, _ := latencyMetric(tt.unit)
+		if k != tt.kind || f != tt.field {
+			t.Errorf("latencyMetric(%q) = %q, %q", tt.unit, k, f)
+		}
+	}
+}
