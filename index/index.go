@@ -329,11 +329,26 @@ func (x *Index) Compact(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("compact index: %w", errors.New("not a scorch index"))
 	}
-	opts := mergeplan.SingleSegmentMergePlanOptions
-	if err := s.ForceMerge(ctx, &opts); err != nil {
-		return fmt.Errorf("compact index: %w", err)
+	// One force merge runs one round of merge tasks of at most ten
+	// segments each; repeat until one segment is left or nothing changes.
+	prev := uint64(0)
+	for round := 0; round < 8; round++ {
+		opts := mergeplan.SingleSegmentMergePlanOptions
+		if err := s.ForceMerge(ctx, &opts); err != nil {
+			return fmt.Errorf("compact index: %w", err)
+		}
+		n := segmentCount(s)
+		if n <= 1 || n == prev {
+			break
+		}
+		prev = n
 	}
 	return nil
+}
+
+func segmentCount(s *scorch.Scorch) uint64 {
+	n, _ := s.StatsMap()["TotFileSegmentsAtRoot"].(uint64)
+	return n
 }
 
 // segments returns how many segments the index holds now (0 when unknown).
@@ -351,8 +366,7 @@ func (x *Index) segments() uint64 {
 	if !ok {
 		return 0
 	}
-	n, _ := s.StatsMap()["TotFileSegmentsAtRoot"].(uint64)
-	return n
+	return segmentCount(s)
 }
 
 // Close closes the index. Further calls fail with ErrClosed.
