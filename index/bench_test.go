@@ -329,17 +329,29 @@ func benchListing(b *testing.B, n int) {
 	x := benchIndex(b, n)
 	ctx := context.Background()
 	b.Run(fmt.Sprintf("docs=%d/cases", n), func(b *testing.B) {
+		c0 := cpuTime()
+		var rows int
 		for i := 0; i < b.N; i++ {
-			if _, err := x.Cases(ctx, CasesRequest{Today: "2026-01-01"}); err != nil {
+			cs, err := x.Cases(ctx, CasesRequest{Today: "2026-01-01"})
+			if err != nil {
 				b.Fatal(err)
 			}
+			rows = len(cs)
 		}
+		b.ReportMetric(float64((cpuTime()-c0).Microseconds())/1000/float64(b.N), "cpu_ms/op")
+		b.ReportMetric(float64(rows), "rows")
 	})
 	b.Run(fmt.Sprintf("docs=%d/deadlines-within-30", n), func(b *testing.B) {
+		c0 := cpuTime()
+		var rows int
 		for i := 0; i < b.N; i++ {
-			if _, err := x.Deadlines(ctx, DeadlineRequest{Today: "2026-01-01", Within: 30}); err != nil {
+			ds, err := x.Deadlines(ctx, DeadlineRequest{Today: "2026-01-01", Within: 30})
+			if err != nil {
 				b.Fatal(err)
 			}
+			rows = len(ds)
 		}
+		b.ReportMetric(float64((cpuTime()-c0).Microseconds())/1000/float64(b.N), "cpu_ms/op")
+		b.ReportMetric(float64(rows), "rows")
 	})
 }
