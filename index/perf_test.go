@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"testing"
 )
@@ -62,5 +63,38 @@ func TestPhraseSnippetsFromRanking(t *testing.T) {
 		if withSnippet == 0 {
 			t.Errorf("%q: no hit has a snippet", req.Query)
 		}
+	}
+}
+
+func TestCompact(t *testing.T) {
+	x, err := Open(filepath.Join(t.TempDir(), DirName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	recs := synthRecords(5, 60)
+	for i := 0; i < len(recs); i += 10 { // one segment per batch
+		if err := x.Upsert(recs[i : i+10]...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := x.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := x.segments(); n != 1 {
+		t.Errorf("%d segments after Compact, want 1", n)
+	}
+	if n, _ := x.Count(); n != 60 {
+		t.Errorf("%d documents after Compact, want 60", n)
+	}
+	dir := x.dir
+	x.Close()
+	ro, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.Compact(context.Background()); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Compact read-only: %v, want ErrReadOnly", err)
 	}
 }
