@@ -184,3 +184,12 @@ func TestListingsMatchFullScan(t *testing.T) {
 		})
 	}
 }
+
+func TestUpsertRejectsCaseWithTagSeparator(t *testing.T) {
+	x := openTest(t)
+	r := synthRecords(9, 1)[0]
+	r.Case = "a" + caseTagSep + "b"
+	if err := x.Upsert(r); err == nil {
+		t.Fatal("a case name with the tag separator was indexed; case list would split it")
+	}
+}

@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -151,6 +152,9 @@ func newMapping() mapping.IndexMapping {
 // toDoc turns a record into the map Bleve indexes.
 func toDoc(r *extractors.Record) (map[string]interface{}, error) {
 	res := &r.Result
+	if strings.Contains(r.Case, caseTagSep) {
+		return nil, fmt.Errorf("case name %q: %w", r.Case, errors.New("holds a control character"))
+	}
 	meta := *r
 	meta.Result.Text = ""
 	mb, err := json.Marshal(meta)
