@@ -57,3 +57,23 @@ func BenchmarkNormalizeLetter(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDespeckle: a letter page at 300 dpi, bilevel, one pixel in
+// seven dark and isolated (the worst case for the speck search short of a
+// solid page).
+func BenchmarkDespeckle(b *testing.B) {
+	g := image.NewGray(image.Rect(0, 0, 2550, 3300))
+	for b.Loop() {
+		b.StopTimer()
+		for i := range g.Pix {
+			g.Pix[i] = 255
+			if i%7 == 0 {
+				g.Pix[i] = 0
+			}
+		}
+		b.StartTimer()
+		if !isBilevel(g) || despeckle(g, 3) == 0 {
+			b.Fatal("nothing despeckled")
+		}
+	}
+}

@@ -58,6 +58,18 @@ func despeckle(g *image.Gray, maxArea int) int {
 			if !dark(x, y) {
 				continue
 			}
+			// Inside a stroke: more dark neighbours than a speck holds.
+			nb := 0
+			for dy := max(y-1, 0); dy <= min(y+1, h-1); dy++ {
+				for dx := max(x-1, 0); dx <= min(x+1, w-1); dx++ {
+					if dark(dx, dy) {
+						nb++
+					}
+				}
+			}
+			if nb > maxArea {
+				continue
+			}
 			comp[0] = image.Point{x, y}
 			n := 1
 		grow:

@@ -12,7 +12,8 @@ import (
 // FuzzOpen feeds arbitrary bytes to Open and to PageImage of the first
 // pages: neither may panic, hang or allocate without bound.
 func FuzzOpen(f *testing.F) {
-	for _, name := range []string{"text-tj.pdf", "text-gs.pdf", "scan-g4.pdf", "scan-flate.pdf", "fax-g4.tif", "page.png", "page.jpg"} {
+	for _, name := range []string{"text-tj.pdf", "text-gs.pdf", "scan-g4.pdf", "scan-flate.pdf", "fax-g4.tif", "page.png", "page.jpg",
+		"text-gs-quotes.pdf", "fax-std-g4.tif"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -20,6 +21,8 @@ func FuzzOpen(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add(tinyTIFF(10, 10, 8))
+	f.Add(encPDF("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /BaseEncoding /WinAnsiEncoding /Differences [1 /eacute 39 /quotesingle] >> >>",
+		"<< /Type /Font /Subtype /TrueType /BaseFont /Helvetica >>", "BT /F1 12 Tf 72 700 Td (a'\\222\\001) Tj /F2 9 Tf (`x') Tj ET"))
 	f.Add(tinyPNG(1, 1))
 	f.Add([]byte("plain text\fsecond page"))
 	f.Add([]byte("%PDF-1.4\n1 0 obj << /Pages 1 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"))
