@@ -80,5 +80,10 @@ func reindexWith(ctx context.Context, bus *pipeline.Bus, idx *index.Index) (*rei
 	if err != nil {
 		return nil, err
 	}
+	// Merge the bulk load down to one segment now, so the first queries do
+	// not run against an index that is still merging.
+	if err := idx.Compact(ctx); err != nil {
+		return nil, fmt.Errorf("compact index: %w", err)
+	}
 	return &reindexResult{Records: n}, nil
 }

@@ -223,6 +223,18 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 			err = cerr
 		}
 	}()
+	// The stored records are the source of truth: an index built by an older
+	// version of appealdesk is rebuilt from them before anything else runs.
+	if stale, err := idx.NeedsReindex(); err != nil {
+		return err
+	} else if stale {
+		log.Info("index mapping changed; rebuilding the index from the stored records")
+		r, err := reindexWith(ctx, bus, idx)
+		if err != nil {
+			return fmt.Errorf("rebuild index: %w", err)
+		}
+		log.Info("index rebuilt", "documents", r.Records)
+	}
 	pool, err := o.pipe.newOCRPool(stages, lim.PageTimeout, log)
 	if err != nil {
 		return err
