@@ -113,7 +113,7 @@ func (s *sampleFormat) colorSpace(cs pdf.Value, depth int) error {
 		}
 		s.hival = int(cs.Index(2).Int64())
 		if s.hival < 0 || s.hival > 255 {
-			return errors.New("Indexed hival out of range")
+			return errors.New("indexed colour space: hival out of range")
 		}
 		lk := cs.Index(3)
 		var tbl []byte
