@@ -145,6 +145,8 @@ func main() {
 	if *reparse {
 		if err := reparseIndex(env, results); err != nil {
 			logf("reparse index: %v", err)
+		} else if b, err := json.MarshalIndent(results, "", " "); err == nil {
+			_ = os.WriteFile(resPath, b, 0o600)
 		}
 	}
 	want := strings.Split(*only, ",")
