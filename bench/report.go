@@ -154,13 +154,6 @@ func rate(n int, d time.Duration) float64 {
 
 func pct(f float64) string { return fmt.Sprintf("%.2f %%", 100*f) }
 
-func ratio(a, b float64) string {
-	if b == 0 {
-		return "n/a"
-	}
-	return fmt.Sprintf("%.2fx", a/b)
-}
-
 func verdict(ok bool, detail string) string {
 	if ok {
 		return "met" + detail
