@@ -30,7 +30,8 @@ const maxSpeckPixels = 3
 // 2.998), the best of 1, 2, 3 and 6 measured on the fax above (CER 0.013,
 // 0.008, 0.013, 0.033 with raw tesseract on the normalised page): the
 // period of 8-point type covers about 3 such pixels, so the limit cannot
-// grow much. At 200 dpi and above the cap of 3 pixels applies.
+// grow much. Pages of 150 dpi and more are not despeckled at all
+// (despeckleBelowDPI).
 const maxSpeckArea = 1.5e-4
 
 // despeckleBelowDPI: bilevel pages whose lower resolution (either axis) is
