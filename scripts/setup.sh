@@ -10,8 +10,11 @@ pkgs=(
   gcc libc6-dev pkg-config libtesseract-dev libleptonica-dev
   # runtime OCR language data (Spanish: many US notices carry Spanish taglines)
   tesseract-ocr-eng tesseract-ocr-spa tesseract-ocr-osd
+  # runtime fallbacks: pdftoppm rasterises PDF pages the built-in decoders cannot
+  # (JBIG2, vector text), pdftotext reads AES-256 PDFs with an empty password
+  poppler-utils
   # test fixtures: rendering text to PDF and page images, fax TIFFs, image-only PDFs
-  ghostscript poppler-utils imagemagick img2pdf libtiff-tools fonts-dejavu-core fonts-liberation gsfonts
+  ghostscript imagemagick img2pdf libtiff-tools fonts-dejavu-core fonts-liberation gsfonts
   # validating docker-compose.yml in CI; checking ICS output
   docker-compose python3-icalendar
   # regenerating AES-256 encrypted PDF fixtures (extractors/acquire/testdata/gen.sh)
