@@ -33,6 +33,11 @@ func ServeWorker(ctx context.Context, in io.Reader, out io.Writer, languages str
 	if err := client.SetLanguage(strings.Split(languages, "+")...); err != nil {
 		return fmt.Errorf("ocr worker: set language: %w", err)
 	}
+	// Fully automatic page segmentation, as the tesseract command uses:
+	// the API's own default is a single uniform block of text (PSM 6).
+	if err := client.SetVariable("tessedit_pageseg_mode", "3"); err != nil {
+		return fmt.Errorf("ocr worker: set page segmentation mode: %w", err)
+	}
 	br := bufio.NewReaderSize(in, 64<<10)
 	bw := bufio.NewWriter(out)
 	for {
