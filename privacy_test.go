@@ -394,8 +394,10 @@ var privacyDocs = []struct{ file, base string }{
 	{"denial-erisa-03--scan300.png", "denial-erisa-03"},
 }
 
-// escapeFolders are hostile case folder names; each gets documents.
-var escapeFolders = []string{"..evil", "a b", "..%2f..", "...", "-rf"}
+// escapeFolders are hostile case folder names; each gets documents. The
+// watcher skips hidden (dot) folders, so documents in "..evil" and "..%2f.."
+// must not be ingested at all; the others must land in a sanitised case.
+var escapeFolders = []string{"..evil", "a b", "..%2f..", "x..%2f..y", "-rf"}
 
 // TestPrivacyWholeBinary runs one daemon over a varied inbox and checks, in
 // order: no network listener while it runs, the CLI works, the logs of all
@@ -428,6 +430,17 @@ func TestPrivacyWholeBinary(t *testing.T) {
 		t.Fatal(err)
 	}
 	dropped = append(dropped, badPath)
+	// Files under hidden folders are ignored by the watcher.
+	var visible []string
+	for _, p := range dropped {
+		rel, _ := filepath.Rel(in, p)
+		if !strings.HasPrefix(rel, ".") {
+			visible = append(visible, p)
+		}
+	}
+	if len(visible) == len(dropped) || len(visible) < 6 {
+		t.Fatalf("bad fixture: %d of %d files visible", len(visible), len(dropped))
+	}
 
 	t.Run("ListenNone", func(t *testing.T) {
 		l := listeners(t, d.cmd.Process.Pid)
@@ -444,7 +457,7 @@ func TestPrivacyWholeBinary(t *testing.T) {
 	})
 
 	start := time.Now()
-	s := waitIndexed(t, d, len(dropped), 3*time.Minute)
+	s := waitIndexed(t, d, len(visible), 3*time.Minute)
 	t.Logf("%d documents indexed in %v (%d failed)", s.Indexed, time.Since(start).Round(time.Millisecond), len(s.Failed))
 	if len(s.Failed) != 1 || !strings.HasSuffix(s.Failed[0].File, "corrupt.pdf") {
 		t.Errorf("want exactly the corrupt file failed, got %+v", s.Failed)
@@ -541,8 +554,8 @@ func TestPrivacyWholeBinary(t *testing.T) {
 				t.Errorf("unsafe case name %q", c.Case)
 			}
 		}
-		if total != len(dropped) {
-			t.Errorf("cases hold %d documents, want %d: %+v", total, len(dropped), cases)
+		if total != len(visible) {
+			t.Errorf("cases hold %d documents, want the %d outside hidden folders: %+v", total, len(visible), cases)
 		}
 		// Nothing was written beside the data directory: the temp root
 		// holds only what the test made, and the inbox only what it dropped.
