@@ -101,10 +101,12 @@ func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
 	var watchErr error
 	if opts.Watch.Inbox != "" {
 		arrivals := make(chan Arrival, 64)
+		retry := &ingestRetries{pending: map[string]Arrival{}}
 		var iwg sync.WaitGroup
 		for range 4 {
-			iwg.Go(func() { b.ingestArrivals(ctx, arrivals, opts.Ingest, log) })
+			iwg.Go(func() { b.ingestArrivals(ctx, arrivals, retry, opts.Ingest, log) })
 		}
+		iwg.Go(func() { b.retryIngests(ctx, retry, opts.Ingest, log) })
 		wo := opts.Watch
 		if wo.Logger == nil {
 			wo.Logger = log
@@ -135,40 +137,112 @@ func ocrTimeout(lim acquire.Limits) time.Duration {
 // ingestArrivals ingests files the watcher reports, retrying transient
 // failures a few times. Paths are never logged (they hold names): a short
 // hash of the path identifies the file.
-func (b *Bus) ingestArrivals(ctx context.Context, in <-chan Arrival, opts IngestOptions, log *slog.Logger) {
+func (b *Bus) ingestArrivals(ctx context.Context, in <-chan Arrival, retry *ingestRetries, opts IngestOptions, log *slog.Logger) {
 	for a := range in {
-		var err error
-		for attempt := 1; attempt <= 5; attempt++ {
-			var res IngestResult
-			res, err = b.Ingest(ctx, IngestRequest{Path: a.Path, Case: a.Case, Open: a.Open}, opts)
-			if err == nil {
-				if res.Outcome != IngestUnchanged {
-					log.Info("ingested", "doc", short(res.Doc), "case_set", a.Case != "", "outcome", res.Outcome)
-				}
-				break
-			}
-			if ctx.Err() != nil {
-				return
-			}
-			if fileProblem(err) {
-				break // retrying cannot help; a change to the file brings it back
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(Backoff(attempt) / 2):
-			}
+		retry.forget(a.Path)
+		if err := b.ingestArrival(ctx, a, opts, log); err != nil && ctx.Err() == nil && transientIngest(err) {
+			retry.add(a)
 		}
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				continue // gone before it could be read (a temporary file): nothing to report
-			}
-			log.Warn("ingest failed", "file", fileKey(a.Path)[:12], "err", errorKind(err))
-			if rerr := b.RecordIngestError(ctx, a.Path, a.Size, a.ModTime, err); rerr != nil {
-				log.Warn("record ingest failure", "err", rerr)
+	}
+}
+
+// ingestRetryEvery is how often files whose ingest failed for a reason
+// outside the file (the data disk full, NATS unreachable) are tried again.
+// The watcher delivers a file again only when it changes, so without this a
+// file dropped while the disk was full would wait for a restart.
+var ingestRetryEvery = 30 * time.Second
+
+// ingestRetries holds the arrivals whose ingest failed transiently.
+type ingestRetries struct {
+	mu      sync.Mutex
+	pending map[string]Arrival
+}
+
+func (r *ingestRetries) add(a Arrival) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.pending[a.Path] = a
+}
+
+func (r *ingestRetries) forget(path string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.pending, path)
+}
+
+func (r *ingestRetries) take() []Arrival {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Arrival, 0, len(r.pending))
+	for p, a := range r.pending {
+		out = append(out, a)
+		delete(r.pending, p)
+	}
+	return out
+}
+
+// retryIngests tries the transiently failed arrivals again every
+// ingestRetryEvery until ctx ends.
+func (b *Bus) retryIngests(ctx context.Context, r *ingestRetries, opts IngestOptions, log *slog.Logger) {
+	t := time.NewTicker(ingestRetryEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for _, a := range r.take() {
+			if err := b.ingestArrival(ctx, a, opts, log); err != nil && ctx.Err() == nil && transientIngest(err) {
+				r.add(a)
 			}
 		}
 	}
+}
+
+// transientIngest reports whether an ingest error may go away by itself
+// (NATS or the data disk), as opposed to a problem of the file (gone,
+// unreadable, too large, changed while read), which a change to the file
+// brings back through the watcher.
+func transientIngest(err error) bool {
+	return !fileProblem(err) && !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrChanged)
+}
+
+// ingestArrival ingests one watched file, retrying transient failures a few
+// times, and records a failure that remains on the path in FILES.
+func (b *Bus) ingestArrival(ctx context.Context, a Arrival, opts IngestOptions, log *slog.Logger) error {
+	var err error
+	for attempt := 1; attempt <= 5; attempt++ {
+		var res IngestResult
+		res, err = b.Ingest(ctx, IngestRequest{Path: a.Path, Case: a.Case, Open: a.Open}, opts)
+		if err == nil {
+			if res.Outcome != IngestUnchanged {
+				log.Info("ingested", "doc", short(res.Doc), "case_set", a.Case != "", "outcome", res.Outcome)
+			}
+			break
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if fileProblem(err) {
+			break // retrying cannot help; a change to the file brings it back
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(Backoff(attempt) / 2):
+		}
+	}
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // gone before it could be read (a temporary file): nothing to report
+		}
+		log.Warn("ingest failed", "file", fileKey(a.Path)[:12], "err", errorKind(err), "retry", transientIngest(err))
+		if rerr := b.RecordIngestError(ctx, a.Path, a.Size, a.ModTime, err); rerr != nil {
+			log.Warn("record ingest failure", "err", rerr)
+		}
+	}
+	return err
 }
 
 // fileProblem reports whether an ingest error is about the file itself
