@@ -168,19 +168,11 @@ func (x *Index) Upsert(recs ...extractors.Record) error {
 		if err := batch.Index(recs[i].ID, doc); err != nil {
 			return fmt.Errorf("upsert %s: %w", recs[i].ID, err)
 		}
-		if batch.Size() >= batchSize {
-			if err := b.Batch(batch); err != nil {
-				return fmt.Errorf("upsert batch: %w", err)
-			}
-			batch.Reset()
+		if err := flushBatch(b, batch, batchSize, "upsert"); err != nil {
+			return err
 		}
 	}
-	if batch.Size() > 0 {
-		if err := b.Batch(batch); err != nil {
-			return fmt.Errorf("upsert batch: %w", err)
-		}
-	}
-	return nil
+	return flushBatch(b, batch, 1, "upsert")
 }
 
 // Delete removes documents by id; unknown ids are ignored.
@@ -196,18 +188,24 @@ func (x *Index) Delete(ids ...string) error {
 	batch := b.NewBatch()
 	for _, id := range ids {
 		batch.Delete(id)
-		if batch.Size() >= batchSize {
-			if err := b.Batch(batch); err != nil {
-				return fmt.Errorf("delete batch: %w", err)
-			}
-			batch.Reset()
+		if err := flushBatch(b, batch, batchSize, "delete"); err != nil {
+			return err
 		}
 	}
-	if batch.Size() > 0 {
-		if err := b.Batch(batch); err != nil {
-			return fmt.Errorf("delete batch: %w", err)
-		}
+	return flushBatch(b, batch, 1, "delete")
+}
+
+// flushBatch writes batch to b and empties it once it holds at least atLeast
+// operations: batchSize inside a loop (libraries.md §4: cap batch size),
+// 1 for the last, partial batch.
+func flushBatch(b bleve.Index, batch *bleve.Batch, atLeast int, what string) error {
+	if batch.Size() < atLeast {
+		return nil
 	}
+	if err := b.Batch(batch); err != nil {
+		return fmt.Errorf("%s batch: %w", what, err)
+	}
+	batch.Reset()
 	return nil
 }
 
