@@ -49,14 +49,9 @@ func (s *TextStage) Process(ctx context.Context, d Doc) (Doc, error) {
 		d.Next = resumeJobs(st)
 		return d, nil
 	}
-	data, err := s.Bus.GetBlob(ctx, d.ID, s.Limits.MaxFileBytes)
+	doc, err := s.Bus.openDocument(ctx, d.ID, s.Limits)
 	if err != nil {
 		return d, err
-	}
-	doc, err := acquire.Open(data, s.Limits)
-	if err != nil {
-		// Open is a pure function of the bytes: its errors do not heal.
-		return d, Permanent(fmt.Errorf("open document: %w", err))
 	}
 	var ocrPages []int
 	for _, p := range doc.Pages {
@@ -128,13 +123,9 @@ func (s *OCRStage) Process(ctx context.Context, d Doc) (Doc, error) {
 		d.Next = resumeJobs(st)
 		return d, nil
 	}
-	data, err := s.Bus.GetBlob(ctx, d.ID, s.Limits.MaxFileBytes)
+	doc, err := s.Bus.openDocument(ctx, d.ID, s.Limits)
 	if err != nil {
 		return d, err
-	}
-	doc, err := acquire.Open(data, s.Limits)
-	if err != nil {
-		return d, Permanent(fmt.Errorf("open document: %w", err))
 	}
 	img, err := doc.PageImage(d.Page)
 	page := PageState{OCR: true}
@@ -524,4 +515,19 @@ func (s *IndexStage) prepare(ctx context.Context, d Doc) (*extractors.Record, er
 		}
 	}
 	return rec, nil
+}
+
+// openDocument fetches a document's original bytes and opens them. A
+// failure to open is permanent: Open is a pure function of the bytes, so
+// its errors do not heal on a retry; a failure to fetch may.
+func (b *Bus) openDocument(ctx context.Context, id string, lim acquire.Limits) (*acquire.Document, error) {
+	data, err := b.GetBlob(ctx, id, lim.MaxFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := acquire.Open(data, lim)
+	if err != nil {
+		return nil, Permanent(fmt.Errorf("open document: %w", err))
+	}
+	return doc, nil
 }
