@@ -20,7 +20,8 @@ var (
 	ErrMissingDoc = errors.New("labelled document missing")
 )
 
-// Expected is one <base>.expected.json (format in testdata/README.md).
+// Expected is one <base>.expected.json (format in testdata/README.md);
+// scripts/gencorpus writes the corpus labels with this same type.
 type Expected struct {
 	File          string        `json:"file,omitempty"` // realdocs labels: the document, relative to the realdocs folder
 	DocType       string        `json:"doc_type"`

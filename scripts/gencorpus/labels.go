@@ -3,49 +3,14 @@ package main
 import (
 	"sort"
 	"strings"
+
+	"github.com/appealdesk/appealdesk/eval"
 )
 
-// expected is testdata/corpus/<base>.expected.json (see testdata/README.md).
-type expected struct {
-	DocType       string    `json:"doc_type"`
-	Payer         string    `json:"payer"`
-	PlanType      string    `json:"plan_type,omitempty"`
-	ClaimNumbers  []string  `json:"claim_numbers"`
-	MemberIDs     []string  `json:"member_ids"`
-	Codes         []expCode `json:"codes"`
-	Dates         []expDate `json:"dates"`
-	Deadlines     []expDL   `json:"deadlines"`
-	Amounts       []expAmt  `json:"amounts"`
-	DenialReasons []string  `json:"denial_reasons"`
-	Producer      string    `json:"producer"`
-	Template      string    `json:"template"`
-	Pages         int       `json:"pages"`
-	Variants      []string  `json:"variants,omitempty"`
-	Text          string    `json:"text"`
-}
-
-type expCode struct {
-	System string `json:"system"`
-	Code   string `json:"code"`
-	Group  string `json:"group,omitempty"`
-}
-
-type expDate struct {
-	Date string `json:"date"`
-	Role string `json:"role"`
-}
-
-type expDL struct {
-	Action string `json:"action"`
-	Due    string `json:"due"`
-	Source string `json:"source"`
-	Basis  string `json:"basis,omitempty"`
-}
-
-type expAmt struct {
-	Label string `json:"label"`
-	Value string `json:"value"`
-}
+// expected is testdata/corpus/<base>.expected.json (see testdata/README.md):
+// eval's label type, which reads these files, with the methods that build
+// it here. The generator always sets producer, template, pages and text.
+type expected eval.Expected
 
 func (e *expected) code(sys, code, group string) {
 	for i, c := range e.Codes {
@@ -56,11 +21,11 @@ func (e *expected) code(sys, code, group string) {
 			return
 		}
 	}
-	e.Codes = append(e.Codes, expCode{sys, code, group})
+	e.Codes = append(e.Codes, eval.ExpCode{System: sys, Code: code, Group: group})
 }
 
 func (e *expected) date(d day, role string) {
-	x := expDate{iso(d), role}
+	x := eval.ExpDate{Date: iso(d), Role: role}
 	for _, o := range e.Dates {
 		if o == x {
 			return
@@ -75,11 +40,11 @@ func (e *expected) deadline(action string, due day, source, basis string) {
 			return
 		}
 	}
-	e.Deadlines = append(e.Deadlines, expDL{action, iso(due), source, basis})
+	e.Deadlines = append(e.Deadlines, eval.ExpDeadline{Action: action, Due: iso(due), Source: source, Basis: basis})
 }
 
 func (e *expected) amount(label string, cents int) {
-	x := expAmt{label, plainMoney(cents)}
+	x := eval.ExpAmount{Label: label, Value: plainMoney(cents)}
 	for _, o := range e.Amounts {
 		if o == x {
 			return
@@ -129,16 +94,16 @@ func (e *expected) finish() {
 		e.MemberIDs = []string{}
 	}
 	if e.Codes == nil {
-		e.Codes = []expCode{}
+		e.Codes = []eval.ExpCode{}
 	}
 	if e.Dates == nil {
-		e.Dates = []expDate{}
+		e.Dates = []eval.ExpDate{}
 	}
 	if e.Deadlines == nil {
-		e.Deadlines = []expDL{}
+		e.Deadlines = []eval.ExpDeadline{}
 	}
 	if e.Amounts == nil {
-		e.Amounts = []expAmt{}
+		e.Amounts = []eval.ExpAmount{}
 	}
 	if e.DenialReasons == nil {
 		e.DenialReasons = []string{}
