@@ -60,6 +60,8 @@ type Index struct {
 
 	mu  sync.RWMutex // guards idx (swapped by Reset, nil after Close)
 	idx bleve.Index
+
+	facets *facetCache // per-segment facet ordinals (facets.go)
 }
 
 // Open opens the index in dir for writing, creating it (mode 0700) when
@@ -73,7 +75,7 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Index{dir: dir, idx: b}, nil
+	return &Index{dir: dir, idx: b, facets: newFacetCache()}, nil
 }
 
 // OpenReadOnly opens an existing index for queries, for the CLI when no
@@ -90,7 +92,7 @@ func OpenReadOnly(dir string) (*Index, error) {
 	if err != nil {
 		return nil, openErr(err)
 	}
-	return &Index{dir: dir, readOnly: true, idx: b}, nil
+	return &Index{dir: dir, readOnly: true, idx: b, facets: newFacetCache()}, nil
 }
 
 func openOrCreate(dir string) (bleve.Index, error) {

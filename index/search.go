@@ -27,10 +27,6 @@ const (
 // combined facet field's terms.
 var facetNames = []string{"doc_type", "payer", "reason", "code"}
 
-// maxFacetTerms bounds the distinct terms of the combined facet field a
-// search returns before it is split into facets of facetSize terms.
-const maxFacetTerms = 10000
-
 // ParseQuery checks a query string and the filters of req without running
 // anything, so the CLI can reject a malformed query (exit 2) before asking
 // the daemon. Errors wrap ErrBadQuery.
@@ -81,16 +77,18 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	default:
 		return nil, fmt.Errorf("%w: --sort must be relevance or date, not %q", ErrBadQuery, req.Sort)
 	}
-	if req.Facets {
-		sreq.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, maxFacetTerms))
-	}
 	// A phrase reads the term locations of every candidate anyway to check
 	// word order, so keeping them costs little; running it again for the
 	// snippets would scan its candidates from the start once more.
 	phraseLocs := strings.ContainsRune(req.Query, '"')
 	sreq.IncludeLocations = phraseLocs
 	start := time.Now()
-	res, err := b.SearchInContext(ctx, sreq)
+	rankCtx := ctx
+	var counted *facetCount
+	if req.Facets {
+		rankCtx = x.facets.withFacetCounting(ctx, fFacet, &counted)
+	}
+	res, err := b.SearchInContext(rankCtx, sreq)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("search: %w", ctx.Err())
@@ -118,8 +116,11 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		return nil, err
 	}
 	if req.Facets {
-		out.Facets = map[string][]Facet{}
-		out.Facets = splitFacets(res.Facets[fFacet])
+		var terms map[string]int
+		if counted != nil { // nil when nothing matched
+			terms = counted.result()
+		}
+		out.Facets = splitFacets(terms)
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
@@ -441,22 +442,19 @@ func setSnippets(hit *Hit, text string, locs search.TermLocationMap) {
 	}
 }
 
-// splitFacets turns the combined facet field's terms ("payer:Aetna") into
-// one list per facet, most frequent first, facetSize terms each.
-func splitFacets(f *search.FacetResult) map[string][]Facet {
+// splitFacets turns the combined facet field's term counts ("payer:Aetna")
+// into one list per facet, most frequent first, facetSize terms each.
+func splitFacets(counts map[string]int) map[string][]Facet {
 	out := make(map[string][]Facet, len(facetNames))
 	for _, n := range facetNames {
 		out[n] = []Facet{}
 	}
-	if f == nil || f.Terms == nil {
-		return out
-	}
-	for _, t := range f.Terms.Terms() {
-		name, term, ok := strings.Cut(t.Term, ":")
+	for t, c := range counts {
+		name, term, ok := strings.Cut(t, ":")
 		if _, known := out[name]; !ok || !known || term == "" {
 			continue
 		}
-		out[name] = append(out[name], Facet{Term: term, Count: t.Count})
+		out[name] = append(out[name], Facet{Term: term, Count: c})
 	}
 	for n, fs := range out {
 		sort.SliceStable(fs, func(i, j int) bool {
