@@ -6,10 +6,10 @@ import (
 	"sort"
 	"sync"
 
-	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/collector"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // Facets without Bleve's facet builder.
