@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/token/shingle"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -25,40 +26,46 @@ import (
 // (`doc_type:eob`, `code:J3420`, `notice:>"2026-01-01"`), so they are part
 // of the CLI surface; see fieldAliases.
 const (
-	fText      = "text"      // en analysis, term vectors, stored: page-aware snippets
-	fCase      = "case"      // keyword
-	fDocType   = "doc_type"  // keyword
-	fPayer     = "payer"     // keyword, as extracted (facets, display)
-	fPayerText = "payer_t"   // standard analysis: --payer aetna matches "Aetna Better Health"
-	fCodes     = "code"      // keyword, every form: "ICD-10-CM:G93.32", "G93.32", "CARC:50", "CO-50", "50"
-	fCodeQ     = "code_q"    // keyword, one system-qualified form per code (facets)
-	fCARC      = "carc"      // keyword: "50", "CO-50"
-	fReasons   = "reason"    // keyword
-	fNotice    = "notice"    // datetime: notice dates
-	fService   = "service"   // datetime: service dates
-	fDate      = "date"      // datetime: notice, else service, else ingest (timeline, --sort date)
-	fDue       = "due"       // datetime: deadline due dates
-	fAction    = "action"    // keyword: deadline actions
-	fNDeadline = "deadlines" // numeric: number of deadlines
-	fFiles     = "file"      // keyword: paths as they arrived
-	fFileName  = "filename"  // keyword: base names
-	fStatus    = "status"    // keyword: "ok" or "failed"
-	fPlanType  = "plan_type" // keyword
-	fFlags     = "flag"      // keyword: flag kinds
-	fFacet     = "facet"     // keyword, doc values only: "doc_type:eob", "payer:Aetna", "reason:...", "code:CARC:CO-50"
-	fClaims    = "claim"     // keyword, normalised, not stored
-	fMembers   = "member"    // keyword, normalised, not stored
-	fMeta      = "meta"      // stored only: the record JSON without its text
-	fCaseTag   = "case_tag"  // keyword, doc values only: "<case>\x1f", "<case>\x1ffailed", "<case>\x1fcode:CARC:CO-50", "<case>\x1freason:..." (case list from one facet)
-	fSummary   = "dl_sum"    // keyword, doc values only: the small JSON deadlines need (dlSummary, with the id), on documents with deadlines and appeal letters
+	fText      = "text"       // en analysis, term vectors, stored: page-aware snippets
+	fBigrams   = "text_pairs" // the text's adjacent word pairs, indexed only (phrase.go)
+	fCase      = "case"       // keyword
+	fDocType   = "doc_type"   // keyword
+	fPayer     = "payer"      // keyword, as extracted (facets, display)
+	fPayerText = "payer_t"    // standard analysis: --payer aetna matches "Aetna Better Health"
+	fCodes     = "code"       // keyword, every form: "ICD-10-CM:G93.32", "G93.32", "CARC:50", "CO-50", "50"
+	fCodeQ     = "code_q"     // keyword, one system-qualified form per code (facets)
+	fCARC      = "carc"       // keyword: "50", "CO-50"
+	fReasons   = "reason"     // keyword
+	fNotice    = "notice"     // datetime: notice dates
+	fService   = "service"    // datetime: service dates
+	fDate      = "date"       // datetime: notice, else service, else ingest (timeline, --sort date)
+	fDue       = "due"        // datetime: deadline due dates
+	fAction    = "action"     // keyword: deadline actions
+	fNDeadline = "deadlines"  // numeric: number of deadlines
+	fFiles     = "file"       // keyword: paths as they arrived
+	fFileName  = "filename"   // keyword: base names
+	fStatus    = "status"     // keyword: "ok" or "failed"
+	fPlanType  = "plan_type"  // keyword
+	fFlags     = "flag"       // keyword: flag kinds
+	fFacet     = "facet"      // keyword, doc values only: "doc_type:eob", "payer:Aetna", "reason:...", "code:CARC:CO-50"
+	fClaims    = "claim"      // keyword, normalised, not stored
+	fMembers   = "member"     // keyword, normalised, not stored
+	fMeta      = "meta"       // stored only: the record JSON without its text
+	fCaseTag   = "case_tag"   // keyword, doc values only: "<case>\x1f", "<case>\x1ffailed", "<case>\x1fcode:CARC:CO-50", "<case>\x1freason:..." (case list from one facet)
+	fSummary   = "dl_sum"     // keyword, doc values only: the small JSON deadlines need (dlSummary, with the id), on documents with deadlines and appeal letters
 )
 
 // caseTagSep separates the case name from the tag in fCaseTag terms; case
 // names are sanitised and never hold it.
 const caseTagSep = "\x1f"
 
-// textAnalyzer is the analyzer of the text field.
-const textAnalyzer = "appealdesk_en"
+// textAnalyzer is the analyzer of the text field, pairAnalyzer of
+// fBigrams: the same words, in pairs.
+const (
+	textAnalyzer = "appealdesk_en"
+	pairAnalyzer = "appealdesk_en_pairs"
+	pairFilter   = "appealdesk_pairs"
+)
 
 // newMapping is the static document mapping: only the fields above are
 // indexed. Free text in a query string searches the text field.
@@ -73,6 +80,22 @@ func newMapping() mapping.IndexMapping {
 	}); err != nil {
 		panic(fmt.Sprintf("index mapping: %v", err)) // a static definition: fails in every test if wrong
 	}
+	if err := im.AddCustomTokenFilter(pairFilter, map[string]interface{}{
+		"type":            shingle.Name,
+		"min":             2.0,
+		"max":             2.0,
+		"output_original": false,
+		"separator":       " ",
+	}); err != nil {
+		panic(fmt.Sprintf("index mapping: %v", err))
+	}
+	if err := im.AddCustomAnalyzer(pairAnalyzer, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, porter.Name, pairFilter},
+	}); err != nil {
+		panic(fmt.Sprintf("index mapping: %v", err))
+	}
 	dm := bleve.NewDocumentStaticMapping()
 
 	txt := bleve.NewTextFieldMapping()
@@ -81,6 +104,13 @@ func newMapping() mapping.IndexMapping {
 	txt.IncludeTermVectors = true
 	txt.IncludeInAll = false
 	dm.AddFieldMappingsAt(fText, txt)
+	pairs := bleve.NewTextFieldMapping()
+	pairs.Analyzer = pairAnalyzer
+	pairs.Store = false
+	pairs.IncludeTermVectors = false
+	pairs.IncludeInAll = false
+	pairs.DocValues = false
+	dm.AddFieldMappingsAt(fBigrams, pairs)
 
 	kw := func(store bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
@@ -163,6 +193,7 @@ func toDoc(r *extractors.Record) (map[string]interface{}, error) {
 	}
 	doc := map[string]interface{}{
 		fText:      res.Text,
+		fBigrams:   res.Text,
 		fCase:      r.Case,
 		fDocType:   res.DocType,
 		fPayer:     res.Payer,

@@ -60,6 +60,7 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 
 	// Phase 1 ranks and facets without term locations: collecting them
 	// for every matching document costs more than the search itself.
+	q = withPhrasePairs(q, b.Mapping())
 	sreq := bleve.NewSearchRequestOptions(q, limit, req.Offset, false)
 	sreq.Fields = []string{fMeta}
 	// Sort keys beyond the score make every hit read doc values (and _id
@@ -142,11 +143,13 @@ func isQueryErr(err error) bool {
 func buildQuery(req SearchRequest) (query.Query, error) {
 	var must []query.Query
 	if s := strings.TrimSpace(req.Query); s != "" {
-		qs := bleve.NewQueryStringQuery(s)
-		if _, err := qs.Parse(); err != nil {
+		// Parsed here rather than at search time, so phrases can be
+		// rewritten (withPhrasePairs); the same query either way.
+		pq, err := bleve.NewQueryStringQuery(s).Parse()
+		if err != nil {
 			return nil, fmt.Errorf("%w: %q: %v", ErrBadQuery, s, err)
 		}
-		must = append(must, qs)
+		must = append(must, pq)
 	}
 	term := func(field, v string) query.Query {
 		t := bleve.NewTermQuery(v)
