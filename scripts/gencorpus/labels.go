@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,13 +26,7 @@ func (e *expected) code(sys, code, group string) {
 }
 
 func (e *expected) date(d day, role string) {
-	x := eval.ExpDate{Date: iso(d), Role: role}
-	for _, o := range e.Dates {
-		if o == x {
-			return
-		}
-	}
-	e.Dates = append(e.Dates, x)
+	e.Dates = appendNew(e.Dates, eval.ExpDate{Date: iso(d), Role: role})
 }
 
 func (e *expected) deadline(action string, due day, source, basis string) {
@@ -44,45 +39,29 @@ func (e *expected) deadline(action string, due day, source, basis string) {
 }
 
 func (e *expected) amount(label string, cents int) {
-	x := eval.ExpAmount{Label: label, Value: plainMoney(cents)}
-	for _, o := range e.Amounts {
-		if o == x {
-			return
-		}
-	}
-	e.Amounts = append(e.Amounts, x)
+	e.Amounts = appendNew(e.Amounts, eval.ExpAmount{Label: label, Value: plainMoney(cents)})
 }
 
 func (e *expected) reason(cat string) {
-	if cat == "" {
-		return
+	if cat != "" {
+		e.DenialReasons = appendNew(e.DenialReasons, cat)
 	}
-	for _, o := range e.DenialReasons {
-		if o == cat {
-			return
-		}
-	}
-	e.DenialReasons = append(e.DenialReasons, cat)
 }
 
 func (e *expected) claim(id string) {
-	id = strings.ReplaceAll(id, " ", "")
-	for _, o := range e.ClaimNumbers {
-		if o == id {
-			return
-		}
-	}
-	e.ClaimNumbers = append(e.ClaimNumbers, id)
+	e.ClaimNumbers = appendNew(e.ClaimNumbers, strings.ReplaceAll(id, " ", ""))
 }
 
 func (e *expected) member(id string) {
-	id = strings.ReplaceAll(id, " ", "")
-	for _, o := range e.MemberIDs {
-		if o == id {
-			return
-		}
+	e.MemberIDs = appendNew(e.MemberIDs, strings.ReplaceAll(id, " ", ""))
+}
+
+// appendNew appends x to s unless s already holds it.
+func appendNew[T comparable](s []T, x T) []T {
+	if slices.Contains(s, x) {
+		return s
 	}
-	e.MemberIDs = append(e.MemberIDs, id)
+	return append(s, x)
 }
 
 // finish makes every list non-nil and sorted so the files diff well.
