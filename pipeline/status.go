@@ -69,10 +69,11 @@ func (b *Bus) Status(ctx context.Context) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = b.eachFile(ctx, func(f *FileState) {
+	err = eachValue(ctx, b.Files, "list files", func(f *FileState) error {
 		if f.Error != "" {
 			s.Failed = append(s.Failed, FailedFile{File: f.Path, Reason: f.Error, Stage: "ingest"})
 		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -83,31 +84,7 @@ func (b *Bus) Status(ctx context.Context) (*Status, error) {
 
 // EachDoc calls fn for every registered document.
 func (b *Bus) EachDoc(ctx context.Context, fn func(*DocState) error) error {
-	w, err := b.Docs.WatchAll(ctx, jetstream.IgnoreDeletes())
-	if err != nil {
-		return fmt.Errorf("list documents: %w", err)
-	}
-	defer w.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case e, ok := <-w.Updates():
-			if !ok {
-				return nil
-			}
-			if e == nil {
-				return nil // initial values delivered
-			}
-			var d DocState
-			if err := json.Unmarshal(e.Value(), &d); err != nil {
-				continue
-			}
-			if err := fn(&d); err != nil {
-				return err
-			}
-		}
-	}
+	return eachValue(ctx, b.Docs, "list documents", fn)
 }
 
 // Reconcile publishes, for every document not yet indexed, the job that
@@ -144,11 +121,13 @@ func (b *Bus) Reconcile(ctx context.Context) (int, error) {
 	return len(todo), nil
 }
 
-// eachFile calls fn for every path in FILES.
-func (b *Bus) eachFile(ctx context.Context, fn func(*FileState)) error {
-	w, err := b.Files.WatchAll(ctx, jetstream.IgnoreDeletes())
+// eachValue decodes every current value of kv as a T and calls fn with it,
+// stopping at fn's first error; values that do not decode are skipped.
+// what names the listing in the error when the bucket cannot be read.
+func eachValue[T any](ctx context.Context, kv jetstream.KeyValue, what string, fn func(*T) error) error {
+	w, err := kv.WatchAll(ctx, jetstream.IgnoreDeletes())
 	if err != nil {
-		return fmt.Errorf("list files: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	defer w.Stop()
 	for {
@@ -157,11 +136,14 @@ func (b *Bus) eachFile(ctx context.Context, fn func(*FileState)) error {
 			return ctx.Err()
 		case e, ok := <-w.Updates():
 			if !ok || e == nil {
-				return nil
+				return nil // nil: the initial values are all delivered
 			}
-			var f FileState
-			if json.Unmarshal(e.Value(), &f) == nil {
-				fn(&f)
+			var v T
+			if json.Unmarshal(e.Value(), &v) != nil {
+				continue
+			}
+			if err := fn(&v); err != nil {
+				return err
 			}
 		}
 	}
