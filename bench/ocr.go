@@ -27,6 +27,22 @@ type toolRun struct {
 	Errors   string
 }
 
+// timed records one timed run of the tool.
+func (t *toolRun) timed(wall, cpu time.Duration, maxRSSKB int64) {
+	t.Walls = append(t.Walls, wall)
+	t.CPUs = append(t.CPUs, cpu)
+	t.MaxRSSKB = max(t.MaxRSSKB, maxRSSKB)
+}
+
+// lookTool finds a compared tool on PATH; a missing one skips the section.
+func lookTool(name string) (string, error) {
+	path, err := exec.LookPath(name)
+	if err != nil {
+		return "", fmt.Errorf("%w: %s not installed (scripts/setup.sh bench)", errSkipped, name)
+	}
+	return path, nil
+}
+
 func (t *toolRun) wall() time.Duration { return median(t.Walls) }
 func (t *toolRun) cpu() time.Duration  { return median(t.CPUs) }
 func (t *toolRun) ok() bool            { return t.Skipped == "" && len(t.Walls) > 0 }
@@ -67,9 +83,7 @@ func (e *benchEnv) appealdeskOCR(ctx context.Context, t *toolRun, docs []benchDo
 		return err
 	}
 	t.Cmd = "appealdesk " + strings.Join(e.extractArgs(ctx, nil), " ") + " FILES..."
-	t.Walls = append(t.Walls, r.Wall)
-	t.CPUs = append(t.CPUs, r.CPU)
-	t.MaxRSSKB = max(t.MaxRSSKB, r.MaxRSSKB)
+	t.timed(r.Wall, r.CPU, r.MaxRSSKB)
 	t.Peaks = mergePeaks(t.Peaks, r.Peaks)
 	if t.Texts == nil {
 		t.Procs = summarize(r.Peaks)
@@ -91,9 +105,9 @@ func (e *benchEnv) appealdeskOCR(ctx context.Context, t *toolRun, docs []benchDo
 // tesseractOCR runs one raw `tesseract IMAGE OUT` per page image (a
 // multi-page TIFF is one image), e.workers at a time, OMP_THREAD_LIMIT=1.
 func (e *benchEnv) tesseractOCR(ctx context.Context, t *toolRun, docs []benchDoc, dir string) error {
-	tess, err := exec.LookPath("tesseract")
+	tess, err := lookTool("tesseract")
 	if err != nil {
-		return fmt.Errorf("%w: tesseract not installed (scripts/setup.sh bench)", errSkipped)
+		return err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -114,9 +128,7 @@ func (e *benchEnv) tesseractOCR(ctx context.Context, t *toolRun, docs []benchDoc
 	if err != nil {
 		return err
 	}
-	t.Walls = append(t.Walls, r.Wall)
-	t.CPUs = append(t.CPUs, r.CPU)
-	t.MaxRSSKB = max(t.MaxRSSKB, r.MaxRSSKB)
+	t.timed(r.Wall, r.CPU, r.MaxRSSKB)
 	if t.Texts == nil {
 		for _, docOuts := range outs {
 			var parts []string
@@ -137,9 +149,9 @@ func (e *benchEnv) tesseractOCR(ctx context.Context, t *toolRun, docs []benchDoc
 // same shape as raw tesseract's one process per image); the text is read
 // back with pdftotext (not timed).
 func (e *benchEnv) ocrmypdfOCR(ctx context.Context, t *toolRun, docs []benchDoc, dir string) error {
-	omp, err := exec.LookPath("ocrmypdf")
+	omp, err := lookTool("ocrmypdf")
 	if err != nil {
-		return fmt.Errorf("%w: ocrmypdf not installed (scripts/setup.sh bench)", errSkipped)
+		return err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -156,9 +168,7 @@ func (e *benchEnv) ocrmypdfOCR(ctx context.Context, t *toolRun, docs []benchDoc,
 	if err != nil {
 		return err
 	}
-	t.Walls = append(t.Walls, r.Wall)
-	t.CPUs = append(t.CPUs, r.CPU)
-	t.MaxRSSKB = max(t.MaxRSSKB, r.MaxRSSKB)
+	t.timed(r.Wall, r.CPU, r.MaxRSSKB)
 	if t.Texts == nil {
 		for _, o := range outs {
 			txt := command{Name: "pdftotext", Args: []string{"-enc", "UTF-8", o, "-"}, Env: environ(), Timeout: time.Minute}.run(ctx)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -20,9 +19,9 @@ func benchText(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 	for i, d := range docs {
 		files[i] = d.Input
 	}
-	pdftotext, perr := exec.LookPath("pdftotext")
-	if perr != nil {
-		return nil, fmt.Errorf("%w: pdftotext not installed (scripts/setup.sh bench)", errSkipped)
+	pdftotext, err := lookTool("pdftotext")
+	if err != nil {
+		return nil, err
 	}
 	dir := filepath.Join(e.out, "work", "text")
 	_ = os.RemoveAll(dir)
@@ -54,9 +53,7 @@ func benchText(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 				one.Skipped = strings.TrimPrefix(err.Error(), errSkipped.Error()+": ")
 				per.Skipped = one.Skipped
 			case run >= 0:
-				one.Walls = append(one.Walls, r.Wall)
-				one.CPUs = append(one.CPUs, r.CPU)
-				one.MaxRSSKB = max(one.MaxRSSKB, r.MaxRSSKB)
+				one.timed(r.Wall, r.CPU, r.MaxRSSKB)
 				if one.Texts == nil {
 					for _, l := range lines {
 						one.Texts = append(one.Texts, l.Text)
@@ -73,9 +70,7 @@ func benchText(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 			case err != nil && len(r.Results) > 0 && allFailed(r.Results):
 				per.Skipped = "failed: " + err.Error()
 			case run >= 0:
-				per.Walls = append(per.Walls, r.Wall)
-				per.CPUs = append(per.CPUs, r.CPU)
-				per.MaxRSSKB = max(per.MaxRSSKB, r.MaxRSSKB)
+				per.timed(r.Wall, r.CPU, r.MaxRSSKB)
 				per.Cmd = "appealdesk " + strings.Join(e.extractArgs(ctx, nil), " ") + " FILE"
 			}
 		}
@@ -84,9 +79,7 @@ func benchText(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 			return nil, fmt.Errorf("pdftotext: %w", err)
 		}
 		if run >= 0 {
-			ptt.Walls = append(ptt.Walls, r.Wall)
-			ptt.CPUs = append(ptt.CPUs, r.CPU)
-			ptt.MaxRSSKB = max(ptt.MaxRSSKB, r.MaxRSSKB)
+			ptt.timed(r.Wall, r.CPU, r.MaxRSSKB)
 		}
 	}
 	for i := range files {
