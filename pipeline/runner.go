@@ -9,8 +9,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
+
+// ErrConnLost is the cause of a job's context when the NATS connection
+// dropped while the job ran.
+var ErrConnLost = errors.New("nats connection lost")
 
 // RunnerOptions tune how a stage is bound to its consumer.
 type RunnerOptions struct {
@@ -48,6 +53,12 @@ func Backoff(attempt int) time.Duration {
 //
 // While a job runs, an in-progress signal resets the ack timer every
 // AckWait/3, so a long OCR page is not redelivered to another worker.
+//
+// When the NATS connection drops (an external server restarting), the jobs
+// in flight are cancelled and left for redelivery, without counting as a
+// failed attempt: a request whose reply was lost with the connection would
+// otherwise wait out the whole job timeout (minutes), and so would every
+// job behind it.
 func (b *Bus) Run(ctx context.Context, st Stage, opts RunnerOptions) error {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 1
@@ -83,7 +94,7 @@ func (b *Bus) Run(ctx context.Context, st Stage, opts RunnerOptions) error {
 	})
 	defer stopDrain()
 
-	r := &runner{bus: b, st: st, opts: opts, log: log}
+	r := &runner{bus: b, st: st, opts: opts, log: log, conn: watchConn(work, b.JS.Conn(), log)}
 	var wg sync.WaitGroup
 	if bs, ok := st.(BatchStage); ok {
 		wg.Go(func() { r.loopBatch(ctx, work, cons, bs) })
@@ -102,6 +113,80 @@ type runner struct {
 	st   Stage
 	opts RunnerOptions
 	log  *slog.Logger
+	conn *connWatch
+}
+
+// connWatch follows the connection's state: current returns a context that
+// is cancelled with ErrConnLost when the connection drops, and is replaced
+// by a live one when it is back.
+type connWatch struct {
+	mu     sync.Mutex
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+}
+
+// watchConn follows nc until ctx ends. A nil nc is never lost.
+func watchConn(ctx context.Context, nc *nats.Conn, log *slog.Logger) *connWatch {
+	w := &connWatch{}
+	w.ctx, w.cancel = context.WithCancelCause(context.Background())
+	if nc == nil {
+		return w
+	}
+	events := nc.StatusChanged(nats.CONNECTED, nats.DISCONNECTED, nats.RECONNECTING, nats.CLOSED)
+	w.set(nc.IsConnected(), log)
+	go func() {
+		defer nc.RemoveStatusListener(events)
+		// The events say what happened in order (a drop and a quick
+		// reconnect both count); the ticker covers an event dropped
+		// because the channel was full.
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case ev := <-events:
+				w.set(ev == nats.CONNECTED, log)
+			case <-t.C:
+				w.set(nc.IsConnected(), log)
+			}
+		}
+	}()
+	return w
+}
+
+func (w *connWatch) set(up bool, log *slog.Logger) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch lost := w.ctx.Err() != nil; {
+	case !up && !lost:
+		w.cancel(ErrConnLost)
+		log.Warn("nats connection lost: jobs in flight are left for redelivery")
+	case up && lost:
+		w.ctx, w.cancel = context.WithCancelCause(context.Background())
+	}
+}
+
+func (w *connWatch) current() context.Context {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.ctx
+}
+
+// jobContext derives a job's context from work; it is also cancelled, with
+// ErrConnLost as the cause, when the NATS connection drops.
+func (r *runner) jobContext(work context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(work)
+	stop := context.AfterFunc(r.conn.current(), func() { cancel(ErrConnLost) })
+	return ctx, func() {
+		stop()
+		cancel(context.Canceled)
+	}
+}
+
+// connLost reports whether ctx ended because the connection dropped.
+func connLost(ctx context.Context) bool {
+	return errors.Is(context.Cause(ctx), ErrConnLost)
 }
 
 func (r *runner) loop(ctx, work context.Context, cons jetstream.Consumer) {
@@ -154,7 +239,9 @@ func (r *runner) begin(work context.Context, m jetstream.Msg) (*delivery, bool) 
 	}
 	d := &delivery{msg: m, attempt: attempt, doc: Doc{ID: j.Doc, Page: j.Page, Gen: j.Gen, Attempt: attempt}}
 	if attempt > r.bus.Opts.MaxAttempts {
-		r.fail(work, d, gaveUp(attempt-1, nil))
+		ctx, cancel := r.jobContext(work)
+		defer cancel()
+		r.fail(ctx, d, gaveUp(attempt-1, nil))
 		return nil, false
 	}
 	hb, stop := context.WithCancel(work)
@@ -180,29 +267,42 @@ func (r *runner) handle(work context.Context, m jetstream.Msg) {
 		return
 	}
 	start := time.Now()
+	job, cancel := r.jobContext(work)
+	defer cancel()
 	var out Doc
-	err := call(work, r.opts.Timeout, func(ctx context.Context) error {
+	err := call(job, r.opts.Timeout, func(ctx context.Context) error {
 		var err error
 		out, err = r.st.Process(ctx, d.doc)
 		return err
 	})
 	d.stop()
-	r.settle(work, d, out, err, time.Since(start))
+	r.settle(work, job, d, out, err, time.Since(start))
 }
 
-// settle acks, naks or fails a processed job.
-func (r *runner) settle(work context.Context, d *delivery, out Doc, err error, dur time.Duration) {
+// settle acks, naks or fails a processed job; job is the context it ran in.
+func (r *runner) settle(work, job context.Context, d *delivery, out Doc, err error, dur time.Duration) {
 	log := r.log.With("doc", short(d.doc.ID), "attempt", d.attempt)
 	if d.doc.Page > 0 {
 		log = log.With("page", d.doc.Page)
 	}
+	if err != nil && connLost(job) && !IsPermanent(err) {
+		// Not the document's fault: leave it for redelivery once the
+		// connection is back (the nak waits in the reconnect buffer; if it
+		// is lost too, AckWait brings the job back).
+		log.Info("job left for redelivery", "err", ErrConnLost)
+		_ = d.msg.Nak()
+		return
+	}
 	if err == nil {
-		if perr := r.publish(work, out.Next); perr != nil {
+		// Publish and ack in the job's context: when the connection has
+		// dropped they fail at once instead of each waiting for a reply
+		// that was lost with it (a batch of 200 index jobs, 5 s each).
+		if perr := r.publish(job, out.Next); perr != nil {
 			log.Warn("publish next jobs", "err", perr)
 			_ = d.msg.NakWithDelay(r.opts.Backoff(d.attempt))
 			return
 		}
-		if aerr := d.msg.DoubleAck(work); aerr != nil {
+		if aerr := d.msg.DoubleAck(job); aerr != nil {
 			// The job will be redelivered; the stage is idempotent.
 			log.Warn("ack", "err", aerr)
 		}
@@ -218,7 +318,9 @@ func (r *runner) settle(work context.Context, d *delivery, out Doc, err error, d
 		if !IsPermanent(err) {
 			err = gaveUp(d.attempt, err)
 		}
-		r.fail(work, d, err)
+		ctx, cancel := r.jobContext(work)
+		defer cancel()
+		r.fail(ctx, d, err)
 		return
 	}
 	delay := r.opts.Backoff(d.attempt)
@@ -228,18 +330,18 @@ func (r *runner) settle(work context.Context, d *delivery, out Doc, err error, d
 
 // fail records a final failure through the stage's Fail and terminates the
 // job. When recording fails (NATS trouble), the job is redelivered and fail
-// runs again on the next delivery.
-func (r *runner) fail(work context.Context, d *delivery, reason error) {
+// runs again on the next delivery. job is a jobContext.
+func (r *runner) fail(job context.Context, d *delivery, reason error) {
 	log := r.log.With("doc", short(d.doc.ID), "attempt", d.attempt)
 	if f, ok := r.st.(Failer); ok {
 		var out Doc
-		err := call(work, r.opts.Timeout, func(ctx context.Context) error {
+		err := call(job, r.opts.Timeout, func(ctx context.Context) error {
 			var err error
 			out, err = f.Fail(ctx, d.doc, reason)
 			return err
 		})
 		if err == nil {
-			err = r.publish(work, out.Next)
+			err = r.publish(job, out.Next)
 		}
 		if err != nil {
 			log.Warn("record failure", "err", err)
@@ -283,9 +385,10 @@ func (r *runner) loopBatch(ctx, work context.Context, cons jetstream.Consumer, b
 			docs[i] = d.doc
 		}
 		start := time.Now()
+		job, cancel := r.jobContext(work)
 		var out []Doc
 		var errs []error
-		err = call(work, r.opts.Timeout, func(ctx context.Context) error {
+		err = call(job, r.opts.Timeout, func(ctx context.Context) error {
 			out, errs = bs.ProcessBatch(ctx, docs)
 			return nil
 		})
@@ -304,8 +407,9 @@ func (r *runner) loopBatch(ctx, work context.Context, cons jetstream.Consumer, b
 			default:
 				e = fmt.Errorf("%w: batch stage returned %d results for %d jobs", ErrPanic, len(errs), len(ds))
 			}
-			r.settle(work, d, o, e, dur)
+			r.settle(work, job, d, o, e, dur)
 		}
+		cancel()
 	}
 }
 
