@@ -147,6 +147,22 @@ func open(data []byte, lim Limits) (d *Document, err error) {
 	return d, nil
 }
 
+// Size estimates the bytes an opened document holds in memory: the file
+// itself, its pages' text and, for PDFs, the page content streams kept for
+// PageImage. A cache of opened documents bounds itself by it.
+func (d *Document) Size() int64 {
+	n := int64(len(d.data))
+	for _, p := range d.Pages {
+		n += int64(len(p.Text))
+	}
+	if d.pdf != nil {
+		for _, info := range d.pdf.info {
+			n += int64(len(info.content))
+		}
+	}
+	return n
+}
+
 // PageImage returns page n's image normalised for OCR (grayscale PNG at ~300 dpi).
 // ErrBlankPage when the page is blank (caller records a warning and skips OCR).
 func (d *Document) PageImage(n int) (img []byte, err error) {
