@@ -32,6 +32,12 @@
 // processes share the same durable consumers, so any worker can OCR any
 // page of any document.
 //
+// A process keeps the documents it opened for a short while (at most 8,
+// 128 MiB together, 30 s unused), so the OCR jobs of a document's pages
+// that run where its text stage ran, or after one another, open it once
+// rather than fetching and parsing the blob again for every page. A job on
+// any other worker fetches it as before; nothing depends on the cache.
+//
 // # Retries and failures
 //
 // One place, the runner, decides what happens to a job. Success: the next

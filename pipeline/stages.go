@@ -34,6 +34,7 @@ var (
 type TextStage struct {
 	Bus    *Bus
 	Limits acquire.Limits
+	docs   *docCache // nil: openDocs, shared with this process's OCR stage
 }
 
 func (s *TextStage) Name() string { return StageText }
@@ -85,6 +86,8 @@ func (s *TextStage) Process(ctx context.Context, d Doc) (Doc, error) {
 		d.Next = []NextJob{{Stage: StageExtract, Job: Job{Doc: d.ID}}}
 		return d, nil
 	}
+	// The OCR jobs that run in this process need not fetch and open it again.
+	cacheOr(s.docs).put(d.ID, s.Limits, doc)
 	for _, n := range ocrPages {
 		d.Next = append(d.Next, NextJob{Stage: StageOCR, Job: Job{Doc: d.ID, Page: n}})
 	}
@@ -95,13 +98,15 @@ func (s *TextStage) Fail(ctx context.Context, d Doc, reason error) (Doc, error) 
 	return s.Bus.failDoc(ctx, d, StageText, reason)
 }
 
-// OCRStage recognizes one page: it fetches the blob, renders the page,
-// runs OCR and stores the text. Whoever stores the last missing page sends
-// the document to extraction (the message id makes that happen once).
+// OCRStage recognizes one page: it fetches the blob (or finds the document
+// already open in this process), renders the page, runs OCR and stores the
+// text. Whoever stores the last missing page sends the document to
+// extraction (the message id makes that happen once).
 type OCRStage struct {
 	Bus        *Bus
 	Limits     acquire.Limits
 	Recognizer acquire.Recognizer
+	docs       *docCache // nil: openDocs
 }
 
 func (s *OCRStage) Name() string { return StageOCR }
@@ -120,10 +125,13 @@ func (s *OCRStage) Process(ctx context.Context, d Doc) (Doc, error) {
 		return d, err
 	}
 	if st.State == StateFailed || st.Stage != StageOCR {
+		cacheOr(s.docs).drop(d.ID)
 		d.Next = resumeJobs(st)
 		return d, nil
 	}
-	doc, err := s.Bus.openDocument(ctx, d.ID, s.Limits)
+	doc, err := cacheOr(s.docs).get(ctx, d.ID, s.Limits, func(ctx context.Context) (*acquire.Document, error) {
+		return s.Bus.openDocument(ctx, d.ID, s.Limits)
+	})
 	if err != nil {
 		return d, err
 	}
@@ -133,6 +141,9 @@ func (s *OCRStage) Process(ctx context.Context, d Doc) (Doc, error) {
 	case errors.Is(err, acquire.ErrBlankPage):
 		page.Warning = fmt.Sprintf("page %d: blank", d.Page)
 	case err != nil:
+		// A parser that failed once may be left in a bad state: the next
+		// page opens the document afresh.
+		cacheOr(s.docs).drop(d.ID)
 		return d, Permanent(fmt.Errorf("page %d image: %w", d.Page, err))
 	default:
 		t, err := s.Recognizer.Recognize(ctx, img)
@@ -174,11 +185,21 @@ func (s *OCRStage) complete(ctx context.Context, d Doc) (Doc, error) {
 	}
 	switch {
 	case st.State == StateFailed || st.Stage != StageOCR:
+		cacheOr(s.docs).drop(d.ID)
 		d.Next = resumeJobs(st) // extraction already ran (and dropped the pages)
 	case len(have) >= st.Pages:
+		cacheOr(s.docs).drop(d.ID) // every page is in: no job needs it now
 		d.Next = []NextJob{{Stage: StageExtract, Job: Job{Doc: d.ID}}}
 	}
 	return d, nil
+}
+
+// cacheOr is c, or the process-wide cache when c is nil.
+func cacheOr(c *docCache) *docCache {
+	if c != nil {
+		return c
+	}
+	return openDocs
 }
 
 // resumeJobs are the jobs that carry a document on from where the registry
