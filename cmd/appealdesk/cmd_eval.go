@@ -92,13 +92,9 @@ func runEval(cmd *cobra.Command, g *globalOptions, o *evalOptions, dir string) e
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	popts := ocr.PoolOptions{Workers: o.OCRWorkers, Languages: o.Lang, Logger: log}
-	if ocrWorkerCommand != nil {
-		popts.Exe, popts.Args = ocrWorkerCommand()
-	}
-	pool, err := ocr.NewPool(popts)
+	pool, err := startOCRPool(ocr.PoolOptions{Workers: o.OCRWorkers, Languages: o.Lang, Logger: log}, "--lang")
 	if err != nil {
-		return usageError{fmt.Errorf("--lang: %w", err)}
+		return err
 	}
 	defer pool.Close()
 	rep, err := eval.Run(cmd.Context(), items, eval.Options{

@@ -30,10 +30,6 @@ type extractOptions struct {
 	Lang       string
 }
 
-// ocrWorkerCommand, when set, names the OCR child process instead of
-// `<this binary> ocr-worker` (tests run their own binary as the worker).
-var ocrWorkerCommand func() (exe string, args []string)
-
 func newExtractCmd(g *globalOptions) *cobra.Command {
 	o := &extractOptions{}
 	cmd := &cobra.Command{
@@ -79,13 +75,9 @@ func runExtract(ctx context.Context, g *globalOptions, o *extractOptions, files 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	popts := ocr.PoolOptions{Workers: o.OCRWorkers, Languages: o.Lang, PageTimeout: o.Limits.PageTimeout, Logger: log}
-	if ocrWorkerCommand != nil {
-		popts.Exe, popts.Args = ocrWorkerCommand()
-	}
-	pool, err := ocr.NewPool(popts)
+	pool, err := startOCRPool(ocr.PoolOptions{Workers: o.OCRWorkers, Languages: o.Lang, PageTimeout: o.Limits.PageTimeout, Logger: log}, "--lang")
 	if err != nil {
-		return usageError{fmt.Errorf("--lang: %w", err)}
+		return err
 	}
 	defer pool.Close()
 

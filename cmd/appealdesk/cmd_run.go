@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -88,21 +89,17 @@ func (p *pipeOptions) busOptions() pipeline.BusOptions {
 	return pipeline.BusOptions{AckWait: p.AckWait, MaxAttempts: p.MaxAttempts}
 }
 
-// newOCRPool starts the OCR pool when the ocr stage runs here.
-func (p *pipeOptions) newOCRPool(stages []string, pageTimeout time.Duration, log *slog.Logger) (*ocr.Pool, error) {
-	for _, s := range stages {
-		if s == pipeline.StageOCR {
-			pool, err := ocr.NewPool(ocr.PoolOptions{Workers: p.OCRWorkers, Languages: p.Lang, PageTimeout: pageTimeout, Logger: log})
-			if errors.Is(err, ocr.ErrNoLanguage) {
-				return nil, usageError{fmt.Errorf("--ocr-lang: %w", err)}
-			}
-			if err != nil {
-				return nil, fmt.Errorf("start OCR: %w", err)
-			}
-			return pool, nil
-		}
+// recognizer starts the OCR pool when the ocr stage runs here; without it
+// the recognizer is nil. closeFn stops the pool (a no-op without one).
+func (p *pipeOptions) recognizer(stages []string, pageTimeout time.Duration, log *slog.Logger) (rec acquire.Recognizer, closeFn func() error, err error) {
+	if !slices.Contains(stages, pipeline.StageOCR) {
+		return nil, func() error { return nil }, nil
 	}
-	return nil, nil
+	pool, err := startOCRPool(ocr.PoolOptions{Workers: p.OCRWorkers, Languages: p.Lang, PageTimeout: pageTimeout, Logger: log}, "--ocr-lang")
+	if err != nil {
+		return nil, nil, err
+	}
+	return pool, pool.Close, nil
 }
 
 type runOptions struct {
@@ -235,15 +232,11 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 		}
 		log.Info("index rebuilt", "documents", r.Records)
 	}
-	pool, err := o.pipe.newOCRPool(stages, lim.PageTimeout, log)
+	rec, closeOCR, err := o.pipe.recognizer(stages, lim.PageTimeout, log)
 	if err != nil {
 		return err
 	}
-	var rec acquire.Recognizer
-	if pool != nil {
-		rec = pool
-		defer pool.Close()
-	}
+	defer closeOCR()
 
 	srv := &api.Server{Logger: log}
 	registerPipelineOps(srv, bus, idx, lim.MaxFileBytes)

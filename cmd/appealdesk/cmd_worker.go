@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/appealdesk/appealdesk/extractors/acquire"
 	"github.com/appealdesk/appealdesk/pipeline"
 )
 
@@ -69,15 +68,11 @@ func runWorker(ctx context.Context, g *globalOptions, o *workerOptions) (err err
 	if err != nil {
 		return err
 	}
-	pool, err := o.pipe.newOCRPool(stages, lim.PageTimeout, log)
+	rec, closeOCR, err := o.pipe.recognizer(stages, lim.PageTimeout, log)
 	if err != nil {
 		return err
 	}
-	var rec acquire.Recognizer
-	if pool != nil {
-		rec = pool
-		defer pool.Close()
-	}
+	defer closeOCR()
 	log.Info("worker running", "stages", strings.Join(stages, ","), "ocr_workers", o.pipe.OCRWorkers)
 	err = bus.Serve(ctx, pipeline.ServiceOptions{
 		Stages:         stages,
