@@ -49,6 +49,17 @@ func (n *natsOptions) connect(log *slog.Logger) (*pipeline.Conn, error) {
 	return pipeline.ConnectExternal(pipeline.ExternalOptions{URL: n.URL, CredsFile: n.Creds, Token: n.Token, Logger: log})
 }
 
+// closeConn closes the connection (and an embedded server), giving it up
+// to 30 seconds. A close error goes to *errp unless that already holds one
+// (for a deferred call in a function with a named error); nil drops it.
+func closeConn(conn *pipeline.Conn, errp *error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := conn.Close(ctx); err != nil && errp != nil && *errp == nil {
+		*errp = err
+	}
+}
+
 // pipeOptions are the tuning flags shared by run and worker.
 type pipeOptions struct {
 	Stages      string
@@ -192,13 +203,7 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 	// Shutdown order: the watcher and stages have stopped when Serve
 	// returns; then the socket, OCR, the index, and last the connection
 	// and server.
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if cerr := conn.Close(cctx); cerr != nil && err == nil {
-			err = cerr
-		}
-	}()
+	defer closeConn(conn, &err)
 	if conn.ClientURL != "" {
 		log.Info("nats listening", "url", conn.ClientURL, "token_file", conn.TokenFile)
 	}
@@ -321,9 +326,7 @@ func standalone(ctx context.Context, g *globalOptions, n *natsOptions) (bus *pip
 		return nil, "", nil, err
 	}
 	closeFn = func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = conn.Close(cctx)
+		closeConn(conn, nil)
 		unlock()
 	}
 	bus, err = pipeline.OpenBus(ctx, conn.JS, pipeline.BusOptions{KeepConsumers: true})

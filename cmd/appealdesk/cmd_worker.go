@@ -57,13 +57,7 @@ func runWorker(ctx context.Context, g *globalOptions, o *workerOptions) (err err
 	if err != nil {
 		return err
 	}
-	defer func() {
-		cctx, cancel := context.WithTimeout(context.Background(), 30e9)
-		defer cancel()
-		if cerr := conn.Close(cctx); cerr != nil && err == nil {
-			err = cerr
-		}
-	}()
+	defer closeConn(conn, &err)
 	bus, err := pipeline.OpenBus(ctx, conn.JS, o.pipe.busOptions())
 	if err != nil {
 		return err
