@@ -14,7 +14,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
-	"github.com/blevesearch/bleve/v2/analysis/token/shingle"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -27,7 +26,7 @@ import (
 // of the CLI surface; see fieldAliases.
 const (
 	fText      = "text"       // en analysis, term vectors, stored: page-aware snippets
-	fBigrams   = "text_pairs" // the text's adjacent word pairs, indexed only (phrase.go)
+	fBigrams   = "text_pairs" // adjacent pairs of common words of the text, indexed only (pairs.go)
 	fCase      = "case"       // keyword
 	fDocType   = "doc_type"   // keyword
 	fPayer     = "payer"      // keyword, as extracted (facets, display)
@@ -80,13 +79,7 @@ func newMapping() mapping.IndexMapping {
 	}); err != nil {
 		panic(fmt.Sprintf("index mapping: %v", err)) // a static definition: fails in every test if wrong
 	}
-	if err := im.AddCustomTokenFilter(pairFilter, map[string]interface{}{
-		"type":            shingle.Name,
-		"min":             2.0,
-		"max":             2.0,
-		"output_original": false,
-		"separator":       " ",
-	}); err != nil {
+	if err := im.AddCustomTokenFilter(pairFilter, map[string]interface{}{"type": pairFilterType}); err != nil {
 		panic(fmt.Sprintf("index mapping: %v", err))
 	}
 	if err := im.AddCustomAnalyzer(pairAnalyzer, map[string]interface{}{
