@@ -1,9 +1,12 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io/fs"
 	"log/slog"
 	"sync"
@@ -73,6 +76,12 @@ func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
 			if opts.Recognizer == nil {
 				return fmt.Errorf("%w: the ocr stage needs a recognizer", ErrBadConfig)
 			}
+			if err := checkOCR(ctx, opts.Recognizer); err != nil {
+				if ctx.Err() != nil {
+					return nil // interrupted while starting
+				}
+				return err
+			}
 			st, ro.Concurrency = &OCRStage{Bus: b, Limits: opts.Limits, Recognizer: opts.Recognizer}, max(opts.OCRConcurrency, 1)
 			ro.Timeout = ocrTimeout(opts.Limits)
 		case StageExtract:
@@ -125,6 +134,31 @@ func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// checkOCR runs the recognizer once on a small blank page before any job is
+// taken. A Tesseract that cannot load its language data (a traineddata file
+// missing or damaged, TESSDATA_PREFIX pointing at the wrong directory) fails
+// here, at start, with Tesseract's own message, instead of failing every
+// page until each document is indexed without the text of its scans.
+func checkOCR(ctx context.Context, rec acquire.Recognizer) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if _, err := rec.Recognize(ctx, probePage()); err != nil {
+		return fmt.Errorf("%w: OCR does not work: %w", ErrBadConfig, err)
+	}
+	return nil
+}
+
+// probePage is a blank 200x100 grayscale PNG.
+func probePage() []byte {
+	img := image.NewGray(image.Rect(0, 0, 200, 100))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	var b bytes.Buffer
+	_ = png.Encode(&b, img)
+	return b.Bytes()
 }
 
 func ocrTimeout(lim acquire.Limits) time.Duration {
