@@ -255,8 +255,10 @@ func (b *Bus) GetBlob(ctx context.Context, id string, max int64) ([]byte, error)
 	if max > 0 && int64(info.Size) > max {
 		return nil, Permanent(fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, info.Size, max))
 	}
-	data, err := io.ReadAll(r)
-	if err != nil {
+	// One buffer of the object's size: io.ReadAll's doubling held up to
+	// twice a large file in memory at once.
+	data := make([]byte, info.Size)
+	if _, err := io.ReadFull(r, data); err != nil {
 		return nil, fmt.Errorf("blob %s: %w", short(id), err)
 	}
 	return data, nil
