@@ -44,7 +44,7 @@ const boltTimeout = "1s"
 
 // mappingVersion names the current mapping; bump it whenever newMapping
 // changes so NeedsReindex can tell an index built by an older version.
-const mappingVersion = "appealdesk-mapping-6"
+const mappingVersion = "appealdesk-mapping-7"
 
 // internalMappingKey is the Bleve internal key holding mappingVersion.
 var internalMappingKey = []byte("appealdesk_mapping_version")

@@ -37,7 +37,8 @@ const (
 	fReasons   = "reason"     // keyword
 	fNotice    = "notice"     // datetime: notice dates
 	fService   = "service"    // datetime: service dates
-	fDate      = "date"       // datetime: notice, else service, else ingest (timeline, --sort date)
+	fDate      = "date"       // datetime: notice, else service, else ingest (timeline, date queries)
+	fDateKey   = "date_key"   // keyword, doc values: the same date as "20260314000000" (--sort date)
 	fDue       = "due"        // datetime: deadline due dates
 	fAction    = "action"     // keyword: deadline actions
 	fNDeadline = "deadlines"  // numeric: number of deadlines
@@ -128,6 +129,13 @@ func newMapping() mapping.IndexMapping {
 	ct := kw(false)
 	ct.IncludeTermVectors = false
 	dm.AddFieldMappingsAt(fCaseTag, ct)
+	// Sorting by a datetime field reads its doc values: every prefix-coded
+	// precision term of every hit's date, decompressed in chunks (a third
+	// of a date-sorted query's CPU at 100k documents). One short keyword
+	// term per document sorts the same for a fraction of that.
+	dk := kw(false)
+	dk.IncludeTermVectors = false
+	dm.AddFieldMappingsAt(fDateKey, dk)
 	for _, name := range []string{fClaims, fMembers} {
 		f := kw(false)
 		f.DocValues = false
@@ -256,6 +264,7 @@ func toDoc(r *extractors.Record) (map[string]interface{}, error) {
 	setList(doc, fNotice, notice)
 	setList(doc, fService, service)
 	doc[fDate] = sortDate(r).Format(time.RFC3339)
+	doc[fDateKey] = sortDate(r).UTC().Format(dateKeyLayout)
 	var due, actions []string
 	for _, d := range res.Deadlines {
 		if _, err := time.Parse(dateLayout, d.Due); err == nil {
@@ -344,6 +353,9 @@ func (s *dlSummary) record() extractors.Record {
 }
 
 const dateLayout = "2006-01-02"
+
+// dateKeyLayout formats fDateKey: sorts as the date does.
+const dateKeyLayout = "20060102150405"
 
 // setList sets a multi-valued field, deduplicated, omitting empty values.
 func setList(doc map[string]interface{}, field string, vals []string) {

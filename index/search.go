@@ -66,15 +66,19 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	// Sort keys beyond the score make every hit read doc values (and _id
 	// a stored-id lookup), so relevance sorts by score alone; without a
 	// query string every score is equal and date order is the useful one.
+	byDate := "-" + fDateKey
+	if !hasField(b.Mapping(), fDateKey) { // an index from before mapping 7
+		byDate = "-" + fDate
+	}
 	switch req.Sort {
 	case "", "relevance":
 		if strings.TrimSpace(req.Query) == "" {
-			sreq.SortBy([]string{"-" + fDate})
+			sreq.SortBy([]string{byDate})
 		} else {
 			sreq.SortBy([]string{"-_score"})
 		}
 	case "date":
-		sreq.SortBy([]string{"-" + fDate})
+		sreq.SortBy([]string{byDate})
 	default:
 		return nil, fmt.Errorf("%w: --sort must be relevance or date, not %q", ErrBadQuery, req.Sort)
 	}
