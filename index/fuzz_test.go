@@ -50,16 +50,27 @@ func FuzzSnippets(f *testing.F) {
 }
 
 // FuzzParseQuery: any query string is either accepted or rejected with
-// ErrBadQuery, never a panic.
+// ErrBadQuery, never a panic; an accepted one survives the phrase rewrite
+// (withPhrasePairs), which analyses every phrase in it.
 func FuzzParseQuery(f *testing.F) {
+	m := newMapping()
 	for _, s := range []string{"", "infusion", `"not medically necessary"`, `payer:"unterminated`, "+", "-", "code:J3420 +x",
-		`notice:>="2026-01-01"`, "/[/", "a~", "a^", `\`, "field:", ":", "((", "a AND b", "\x00"} {
+		`notice:>="2026-01-01"`, "/[/", "a~", "a^", `\`, "field:", ":", "((", "a AND b", "\x00",
+		`"prior authorization" -"not medically necessary"`, `text:"out of network"`, `"the the the"`, `"member's appeal"~2`} {
 		f.Add(s, "CO-50", "J3420")
 	}
 	f.Fuzz(func(t *testing.T, q, carc, code string) {
-		err := ParseQuery(SearchRequest{Query: q, CARC: []string{carc}, Codes: []string{code}})
+		req := SearchRequest{Query: q, CARC: []string{carc}, Codes: []string{code}}
+		err := ParseQuery(req)
 		if err != nil && !errors.Is(err, ErrBadQuery) {
 			t.Fatalf("%q: error without ErrBadQuery: %v", q, err)
+		}
+		if err == nil {
+			pq, err := buildQuery(req)
+			if err != nil {
+				t.Fatalf("%q: parsed once, not twice: %v", q, err)
+			}
+			withPhrasePairs(pq, m)
 		}
 	})
 }
