@@ -55,46 +55,60 @@
 //
 // case show NAME --json prints the CaseTimeline object, and show DOC --json
 // the full extractors.Record.//
-// # Performance, measured 2026-11-27
+// # Performance, measured 2026-11-27 (second session)
 //
 // `APPEALDESK_BENCH_BIG=1 go test -run '^$' -bench 'Search|Listing' ./index/`
-// on the 2-core build machine, shared with other builds (load average 7-11,
-// so wall times include waiting for a CPU; the thread CPU time of each
-// query is the steadier cost). Synthetic corpus: two ~1 KB pages per
-// document, a third of the words from a ~100-word denial vocabulary (each
-// such word is in most documents), the rest Zipf over 20,000 words.
-// Measured on a settled index (Compact: one segment), every query with
-// facets and snippets of the returned 10 hits. ms, p50 / p99:
+// on the 2-core build machine, shared with fuzzers and other test runs
+// (load average 4-6, so wall times include waiting for a CPU; the thread
+// CPU time of each query is the steadier cost). Synthetic corpus: two
+// ~1 KB pages per document, a third of the words from a ~100-word denial
+// vocabulary (each such word is in most documents), the rest Zipf over
+// 20,000 words. Settled index (Compact: one segment), every query with
+// facets and snippets of the returned 10 hits. CPU ms, p50 / p99:
 //
-//	kind (share of docs matched)        10k CPU      100k CPU      100k wall
-//	filter: word+code+CARC+payer (0.1%)  1.0 / 2.1    8.4 / 12.9    10.6 / 28.7
-//	two-word free text (12.5%)           2.6 / 4.3   23.8 / 40.4    46 / 378
-//	phrase "prior authorization" (0.3%)  8.7 / 12.6  85 / 132      135 / 3364
-//	listing: word+type+dates, by date    4.5 / 8.0   40 / 55        45 / 271
-//	worst: two words in 95%             13.2 / 24.7 149 / 201      254 / 593
-//	worst: 3-word phrase, 0 hits        13.2 / 17.9 206 / 240      300 / 987
-//	worst: everything, by date          18.1 / 21.4 183 / 254      308 / 463
+//	kind (share of docs matched)        100k before   100k now   10k now
+//	filter: word+code+CARC+payer (0.1%)   8.4 / 12.9   4.8 / 9.8   0.9 / 2.0
+//	two-word free text (12.5%)           23.8 / 40.4   3.9 / 7.0   1.1 / 2.3
+//	phrase "prior authorization" (0.3%)  85 / 132      4.1 / 6.4   1.4 / 2.7
+//	listing: word+type+dates, by date    40 / 55      17.4 / 26.0  2.7 / 6.2
+//	worst: two words in 95%             149 / 201     24.1 / 26.4  3.3 / 8.4
+//	worst: 3-word phrase, 0 hits        206 / 240      3.4 / 6.8   0.0 / 0.0
+//	worst: everything, by date          183 / 254     37.7 / 63.3  4.5 / 9.8
 //
-// Against the 50 ms p99 target at 100,000 documents: the selective filter
-// meets it in CPU and wall time; the two-word query meets it in CPU time
-// only (wall p99 is time spent waiting on the loaded machine); the date
-// listing is just above (55 ms CPU p99) and the rest miss it. What costs:
-// exact facets read the combined facet column for every hit (doc values,
-// decompressed in chunks: 35-60% of the time of the large-hit kinds), a
-// phrase checks term positions in every document holding all its words
-// (~45% of the corpus for "prior authorization"), and a notice-date range
-// walks many numeric terms. None of that is per-page work; meeting 50 ms
-// for 95%-match queries would need approximate facets or sharding across
-// cores, which this machine does not have to spare.
+// Every kind but "everything, newest first" is under the 50 ms target at
+// 100,000 documents in CPU time. Wall time was 2-3x the CPU time here
+// because the machine was loaded (see BENCHMARKS.md for a quieter run).
+// What changed (each step measured on its own):
 //
-// Indexing: 750-800 documents per CPU-second (436-464 per wall second
-// here), 10k and 100k alike; Compact after a 100k bulk load: 6 s CPU.
+//   - Facets (facets.go): Bleve's terms facet decompressed the facet
+//     column and allocated a string per term for every hit, 55-75% of
+//     large-hit queries. Each immutable segment's facet terms are now read
+//     once into integer ordinals and counted per hit through the
+//     collector's document-match handler.
+//   - Phrases (phrase.go, pairs.go): pairs of adjacent common words are
+//     indexed (fBigrams), and a phrase with such a pair runs as one
+//     conjunction of pairs and words, so positions are read only where
+//     the phrase can be. Indexing every pair cost 2.5x the indexing CPU;
+//     common pairs only cost about 25%.
+//   - Date sort: a one-term keyword (fDateKey) instead of the datetime
+//     field's prefix-coded terms.
 //
-// Listings (CPU per call; old = reading every stored record): case list
-// 154 ms at 10k, 1.9 s at 100k (old ~0.6 s and ~6 s); deadlines --within
-// 30, 50 ms at 10k, 0.8 s at 100k (old ~0.6 s and ~6 s). Both now read a
-// facet of per-case tags and a small doc-values summary of only the
-// documents with a deadline in the window and their cases' appeal
-// letters; deadlines an appeal letter answered are still read and then
-// hidden, so a window full of filed deadlines costs more than it shows.
+// What remains: a notice-date range walks many numeric terms (most of the
+// listing kind), and a date sort still reads every hit's date doc value
+// (most of "everything, newest first"). A query's first faceted search of
+// a segment reads its hits' doc values; the ordinals are built on the
+// second, so a one-shot CLI search without a daemon does not pay for a
+// whole segment.
+//
+// Indexing: ~500-600 documents per CPU-second with the word pairs (it was
+// 750-800 without), 10k and 100k alike; Compact after a 100k bulk load:
+// 16 s CPU.
+//
+// Listings (CPU per call, same run): case list 112 ms at 10k, 1.2 s at
+// 100k (1,251 cases); deadlines --within 30, 40 ms at 10k, 0.44 s at 100k.
+// Both read a facet of per-case tags and a small doc-values summary of
+// only the documents with a deadline in the window and their cases'
+// appeal letters. The synthetic deadlines are mostly past, so "within 30
+// days" holds every overdue one; at 100k each case has ~11 appeal letters
+// that answer them all (0 rows shown, all of them read).
 package index
