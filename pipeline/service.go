@@ -76,7 +76,7 @@ func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
 			if opts.Recognizer == nil {
 				return fmt.Errorf("%w: the ocr stage needs a recognizer", ErrBadConfig)
 			}
-			if err := checkOCR(ctx, opts.Recognizer); err != nil {
+			if err := CheckOCR(ctx, opts.Recognizer); err != nil {
 				if ctx.Err() != nil {
 					return nil // interrupted while starting
 				}
@@ -136,12 +136,13 @@ func (b *Bus) Serve(ctx context.Context, opts ServiceOptions) error {
 	return errors.Join(errs...)
 }
 
-// checkOCR runs the recognizer once on a small blank page before any job is
+// CheckOCR runs the recognizer once on a small blank page before any job is
 // taken. A Tesseract that cannot load its language data (a traineddata file
 // missing or damaged, TESSDATA_PREFIX pointing at the wrong directory) fails
 // here, at start, with Tesseract's own message, instead of failing every
 // page until each document is indexed without the text of its scans.
-func checkOCR(ctx context.Context, rec acquire.Recognizer) error {
+// `extract` can call it too, before its first page.
+func CheckOCR(ctx context.Context, rec acquire.Recognizer) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	if _, err := rec.Recognize(ctx, probePage()); err != nil {
