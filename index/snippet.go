@@ -99,16 +99,20 @@ func render(text string, lo, hi int, marks []span, page int, cutLeft, cutRight b
 		space = false
 	}
 	openAt := -1
+	badRun := false
 	for i := lo; i < hi; {
 		if mi < len(marks) && i == marks[mi].start {
 			flush()
 			openAt = b.Len()
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
-		if r == utf8.RuneError && size <= 1 {
-			r = '\uFFFD'
-		}
+		bad := r == utf8.RuneError && size <= 1
 		switch {
+		case bad && badRun:
+			// a run of invalid bytes shows as one U+FFFD, not three bytes each
+		case bad:
+			flush()
+			b.WriteRune('\uFFFD')
 		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == 0xA0:
 			space = true
 		case r < 0x20 || r == 0x7f:
@@ -117,6 +121,7 @@ func render(text string, lo, hi int, marks []span, page int, cutLeft, cutRight b
 			flush()
 			b.WriteRune(r)
 		}
+		badRun = bad
 		i += size
 		if mi < len(marks) && i >= marks[mi].end {
 			if openAt >= 0 {
@@ -149,7 +154,10 @@ func wordStart(text string, off, floor int) int {
 	if off > floor && !isSpace(text[off-1]) {
 		off = orig // no boundary nearby: cut inside the word
 	}
-	for off > floor && off < len(text) && !utf8.RuneStart(text[off]) {
+	// A rune starts at most UTFMax-1 bytes back; invalid UTF-8 (a run of
+	// continuation bytes from a broken text layer) must not drag the edge
+	// further.
+	for n := 0; n < utf8.UTFMax-1 && off > floor && off < len(text) && !utf8.RuneStart(text[off]); n++ {
 		off--
 	}
 	return off
@@ -165,7 +173,7 @@ func wordEnd(text string, off, ceil int) int {
 	if off < ceil && !isSpace(text[off]) {
 		off = orig
 	}
-	for off < ceil && !utf8.RuneStart(text[off]) {
+	for n := 0; n < utf8.UTFMax-1 && off < ceil && !utf8.RuneStart(text[off]); n++ {
 		off++
 	}
 	return off
