@@ -7,6 +7,7 @@
 #   scripts/fuzz.sh                    # every target, 5 minutes each
 #   FUZZTIME=30s scripts/fuzz.sh ./index/...
 #   JOBS=2 FUZZTIME=5m scripts/fuzz.sh
+#   ONLY='FuzzSnippets|FuzzOpen' scripts/fuzz.sh ./index/ ./extractors/acquire/
 #
 # A summary line per target goes to stdout: "ok|FAIL pkg FuzzX duration".
 # Full output of each run goes to $FUZZLOG/<pkg>.<target>.log.
@@ -23,7 +24,7 @@ pkgs=("$@")
 
 targets=()
 for pkg in $(go list "${pkgs[@]}"); do
-	for t in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+	for t in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' | grep -E "^(${ONLY:-.*})\$" || true); do
 		targets+=("$pkg $t")
 	done
 done
