@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -158,14 +159,81 @@ func OpenBus(ctx context.Context, js jetstream.JetStream, opts BusOptions) (*Bus
 		{&b.Records, RecordsBucket, "appealdesk extraction records by document id"},
 	}
 	for _, o := range objs {
-		*o.dst, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+		obs, err := js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
 			Bucket: o.name, Description: o.desc, Storage: jetstream.FileStorage,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("create object store %s: %w", o.name, err)
 		}
+		*o.dst = cancelableObjects{obs}
 	}
 	return b, nil
+}
+
+// cancelableObjects makes object reads return when their context ends.
+// jetstream's object reader waits for each chunk until the context's
+// deadline and does not notice a cancellation, so a read whose chunks were
+// lost with the NATS connection held a job (and the index batch behind it)
+// for its whole timeout, minutes, after the runner had cancelled it.
+type cancelableObjects struct{ jetstream.ObjectStore }
+
+// GetBytes reads an object whole. The read runs in a goroutine that is
+// abandoned when ctx ends; its own deadline (objectReadTimeout) bounds how
+// long it lingers.
+func (o cancelableObjects) GetBytes(ctx context.Context, name string, opts ...jetstream.GetObjectOpt) ([]byte, error) {
+	return readObject(ctx, o.ObjectStore, name, 0)
+}
+
+// objectReadTimeout bounds one object read: a floor for the requests, plus
+// the object's size at a pace far below any disk's.
+func objectReadTimeout(size uint64) time.Duration {
+	return 30*time.Second + time.Duration(size/(4<<20))*time.Second
+}
+
+// readObject reads a whole object; max > 0 refuses a larger one (ErrTooLarge,
+// permanent) before reading it.
+func readObject(ctx context.Context, obs jetstream.ObjectStore, name string, max int64) ([]byte, error) {
+	info, err := obs.GetInfo(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	if max > 0 && int64(info.Size) > max {
+		return nil, Permanent(fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, info.Size, max))
+	}
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), objectReadTimeout(info.Size))
+	go func() {
+		defer cancel()
+		r, err := obs.Get(rctx, name)
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		defer r.Close()
+		// One buffer of the object's size: io.ReadAll's doubling held up
+		// to twice a large file in memory at once.
+		b := make([]byte, info.Size)
+		if _, err := io.ReadFull(r, b); err != nil {
+			done <- result{err: err}
+			return
+		}
+		// Reading past the end checks the digest.
+		if n, err := r.Read(make([]byte, 1)); n != 0 || (err != nil && err != io.EOF) {
+			done <- result{err: fmt.Errorf("object changed while read: %v", err)}
+			return
+		}
+		done <- result{b: b}
+	}()
+	select {
+	case r := <-done:
+		return r.b, r.err
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
 }
 
 // consumerConfig is the durable pull consumer of a stage. MaxDeliver is

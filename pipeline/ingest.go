@@ -203,7 +203,14 @@ func (b *Bus) RecordIngestError(ctx context.Context, path string, size int64, mt
 // checks that what was stored is what was hashed.
 func (b *Bus) putBlob(ctx context.Context, r io.Reader, name, sum string) error {
 	if info, err := b.Blobs.GetInfo(ctx, sum); err == nil && !info.Deleted {
-		return nil
+		complete, err := b.blobComplete(ctx, info)
+		if err != nil {
+			return fmt.Errorf("ingest: blob check: %w", err)
+		}
+		if complete {
+			return nil
+		}
+		// Stored again below; Put replaces the object and its chunks.
 	} else if err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
 		return fmt.Errorf("ingest: blob lookup: %w", err)
 	}
@@ -216,6 +223,29 @@ func (b *Bus) putBlob(ctx context.Context, r io.Reader, name, sum string) error 
 		return fmt.Errorf("ingest %s: %w", name, ErrChanged)
 	}
 	return nil
+}
+
+// blobComplete reports whether every chunk of a stored blob is there. The
+// object store publishes an object's chunks and then its description
+// without waiting in between: when the connection drops, chunks still in
+// the socket can be lost with a dying server while the description, held in
+// the client's reconnect buffer, reaches the restarted one. Put then fails,
+// but the object looks present, and every read of it waits for chunks that
+// never come; the ingest retry must store it again instead.
+func (b *Bus) blobComplete(ctx context.Context, info *jetstream.ObjectInfo) (bool, error) {
+	if info.Size == 0 {
+		return true, nil
+	}
+	st, err := b.JS.Stream(ctx, "OBJ_"+BlobsBucket)
+	if err != nil {
+		return false, err
+	}
+	subj := "$O." + BlobsBucket + ".C." + info.NUID
+	si, err := st.Info(ctx, jetstream.WithSubjectFilter(subj))
+	if err != nil {
+		return false, err
+	}
+	return si.State.Subjects[subj] == uint64(info.Chunks), nil
 }
 
 // openNoFollowFIFO opens path read-only without blocking on a FIFO; the
@@ -243,22 +273,11 @@ func digestHex(d string) string {
 
 // GetBlob returns a document's original bytes, refusing more than max.
 func (b *Bus) GetBlob(ctx context.Context, id string, max int64) ([]byte, error) {
-	r, err := b.Blobs.Get(ctx, id)
+	data, err := readObject(ctx, b.Blobs, id, max)
 	if err != nil {
-		return nil, fmt.Errorf("blob %s: %w", short(id), err)
-	}
-	defer r.Close()
-	info, err := r.Info()
-	if err != nil {
-		return nil, fmt.Errorf("blob %s: %w", short(id), err)
-	}
-	if max > 0 && int64(info.Size) > max {
-		return nil, Permanent(fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, info.Size, max))
-	}
-	// One buffer of the object's size: io.ReadAll's doubling held up to
-	// twice a large file in memory at once.
-	data := make([]byte, info.Size)
-	if _, err := io.ReadFull(r, data); err != nil {
+		if IsPermanent(err) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("blob %s: %w", short(id), err)
 	}
 	return data, nil
