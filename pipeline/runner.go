@@ -298,13 +298,23 @@ func (r *runner) settle(work, job context.Context, d *delivery, out Doc, err err
 		// dropped they fail at once instead of each waiting for a reply
 		// that was lost with it (a batch of 200 index jobs, 5 s each).
 		if perr := r.publish(job, out.Next); perr != nil {
+			if connLost(job) {
+				log.Info("job left for redelivery", "err", ErrConnLost)
+				_ = d.msg.Nak()
+				return
+			}
 			log.Warn("publish next jobs", "err", perr)
 			_ = d.msg.NakWithDelay(r.opts.Backoff(d.attempt))
 			return
 		}
 		if aerr := d.msg.DoubleAck(job); aerr != nil {
-			// The job will be redelivered; the stage is idempotent.
-			log.Warn("ack", "err", aerr)
+			// The job will be redelivered; the stage is idempotent. After a
+			// dropped connection that is expected (and said once already).
+			if connLost(job) {
+				log.Info("ack lost with the connection; will be redelivered")
+			} else {
+				log.Warn("ack", "err", aerr)
+			}
 		}
 		log.Debug("done", "dur", dur.Round(time.Millisecond))
 		return
