@@ -58,26 +58,28 @@
 // # Performance, measured 2026-11-27 (second session)
 //
 // `APPEALDESK_BENCH_BIG=1 go test -run '^$' -bench 'Search|Listing' ./index/`
-// on the 2-core build machine, shared with fuzzers and other test runs
-// (load average 4-6, so wall times include waiting for a CPU; the thread
-// CPU time of each query is the steadier cost). Synthetic corpus: two
+// on the 2-core build machine, shared with other test runs (wall times
+// include waiting for a CPU; the thread CPU time of each query is the
+// steadier cost). Synthetic corpus: two
 // ~1 KB pages per document, a third of the words from a ~100-word denial
 // vocabulary (each such word is in most documents), the rest Zipf over
 // 20,000 words. Settled index (Compact: one segment), every query with
-// facets and snippets of the returned 10 hits. CPU ms, p50 / p99:
+// facets and snippets of the returned 10 hits. ms, p50 / p99:
 //
-//	kind (share of docs matched)        100k before   100k now   10k now
-//	filter: word+code+CARC+payer (0.1%)   8.4 / 12.9   4.8 / 9.8   0.9 / 2.0
-//	two-word free text (12.5%)           23.8 / 40.4   3.9 / 7.0   1.1 / 2.3
-//	phrase "prior authorization" (0.3%)  85 / 132      4.1 / 6.4   1.4 / 2.7
-//	listing: word+type+dates, by date    40 / 55      17.4 / 26.0  2.7 / 6.2
-//	worst: two words in 95%             149 / 201     24.1 / 26.4  3.3 / 8.4
-//	worst: 3-word phrase, 0 hits        206 / 240      3.4 / 6.8   0.0 / 0.0
-//	worst: everything, by date          183 / 254     37.7 / 63.3  4.5 / 9.8
+//	kind (share of docs matched)        100k before  100k CPU    100k wall   10k CPU
+//	filter: word+code+CARC+payer (0.1%)   8.4 / 12.9  3.5 / 6.8   3.4 / 7.0   0.9 / 2.0
+//	two-word free text (12.5%)           23.8 / 40.4  5.4 / 6.9   5.7 / 7.6   1.1 / 2.3
+//	phrase "prior authorization" (0.3%)  85 / 132     4.0 / 7.0   4.2 / 10.6  1.4 / 2.7
+//	listing: word+type+dates, by date    40 / 55     22.2 / 32.9 22.0 / 37.6  2.7 / 6.2
+//	worst: two words in 95%             149 / 201    23.9 / 39.9 24.5 / 42.9  3.3 / 8.4
+//	worst: 3-word phrase, 0 hits        206 / 240     3.8 / 5.5   3.9 / 5.6   0.0 / 0.0
+//	worst: everything, by date          183 / 254    31.0 / 54.0 33.4 / 84.7  4.5 / 9.8
+//
+// (100k "now" columns at load average 4, after the fuzzers had stopped;
+// the 10k column and the indexing figures below at load 10-14.)
 //
 // Every kind but "everything, newest first" is under the 50 ms target at
-// 100,000 documents in CPU time. Wall time was 2-3x the CPU time here
-// because the machine was loaded (see BENCHMARKS.md for a quieter run).
+// 100,000 documents, in wall and CPU time.
 // What changed (each step measured on its own):
 //
 //   - Facets (facets.go): Bleve's terms facet decompressed the facet
