@@ -16,7 +16,9 @@
 //	           "score": 1.23}],
 //	 "facets": {"doc_type": [{"term": "eob", "count": 3}], "payer": [...], "reason": [...], "code": [...]}}
 //
-// "error" appears only on a document whose extraction failed. hits[].codes
+// "error" appears only on a document whose extraction failed. score is
+// the relevance to the query string; without one, hits come newest first
+// with score 0. hits[].codes
 // are the codes that matched --code/--carc (or a code typed in the query),
 // else all of the document's codes. Snippets come only from a query string;
 // a search with filters alone has none. notice_date is "" when the

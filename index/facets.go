@@ -70,24 +70,37 @@ type facetCount struct {
 	err     error
 }
 
-// withFacetCounting returns a context that makes the next Bleve search
-// count the facet terms of field for every hit into *out.
-func (c *facetCache) withFacetCounting(ctx context.Context, field string, out **facetCount) context.Context {
+// hitHook sees every hit of a search before Bleve's top-N collector does.
+type hitHook interface {
+	// prepare is called once per search with its index reader.
+	prepare(r bindex.IndexReader) error
+	// hit is called for every hit, in index order.
+	hit(d *search.DocumentMatch) error
+}
+
+// withHitHooks returns a context that makes the next Bleve search run its
+// hits through hooks, in order, before collecting them. It is the one
+// document-match handler of a search (search.MakeDocumentMatchHandlerKey).
+func withHitHooks(ctx context.Context, hooks ...hitHook) context.Context {
+	if len(hooks) == 0 {
+		return ctx
+	}
 	maker := func(sctx *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
 		next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
 		if err != nil || next == nil {
 			return next, loadID, err
 		}
-		fc, err := c.prepare(sctx.IndexReader, field)
-		if err != nil {
-			return nil, false, err
+		for _, h := range hooks {
+			if err := h.prepare(sctx.IndexReader); err != nil {
+				return nil, false, err
+			}
 		}
-		*out = fc
 		return func(d *search.DocumentMatch) error {
 			if d != nil {
-				fc.add(d.IndexInternalID)
-				if fc.err != nil {
-					return fc.err
+				for _, h := range hooks {
+					if err := h.hit(d); err != nil {
+						return err
+					}
 				}
 			}
 			return next(d)
@@ -96,13 +109,29 @@ func (c *facetCache) withFacetCounting(ctx context.Context, field string, out **
 	return context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(maker))
 }
 
-// prepare makes the counter of one search over reader, building the
-// ordinals of the segments seen before (or large enough to be worth it).
-func (c *facetCache) prepare(reader bindex.IndexReader, field string) (*facetCount, error) {
-	fc := &facetCount{cache: c, field: field, reader: reader, direct: map[string]*int{}}
+// counter returns the hook that counts the facet terms of field for every
+// hit; its result is ready after the search.
+func (c *facetCache) counter(field string) *facetCount {
+	return &facetCount{cache: c, field: field, direct: map[string]*int{}}
+}
+
+func (fc *facetCount) prepare(r bindex.IndexReader) error {
+	return fc.cache.prepare(fc, r)
+}
+
+func (fc *facetCount) hit(d *search.DocumentMatch) error {
+	fc.add(d.IndexInternalID)
+	return fc.err
+}
+
+// prepare readies fc for one search over reader, building the ordinals
+// of the segments seen before (or small enough to be worth it).
+func (c *facetCache) prepare(fc *facetCount, reader bindex.IndexReader) error {
+	field := fc.field
+	fc.reader = reader
 	snap, ok := reader.(*scorch.IndexSnapshot)
 	if !ok {
-		return fc, nil
+		return nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -122,7 +151,7 @@ func (c *facetCache) prepare(reader bindex.IndexReader, field string) (*facetCou
 		sf.seen++
 		if sf.start == nil && (sf.seen > 1 || n <= minSegFacets) {
 			if err := c.build(reader, field, sf, running, n); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if sf.start != nil {
@@ -144,7 +173,7 @@ func (c *facetCache) prepare(reader bindex.IndexReader, field string) (*facetCou
 		}
 	}
 	fc.counts = make([]uint32, len(c.terms))
-	return fc, nil
+	return nil
 }
 
 // build reads the facet terms of documents [first, first+n) of the

@@ -62,6 +62,7 @@ type Index struct {
 	idx bleve.Index
 
 	facets *facetCache // per-segment facet ordinals (facets.go)
+	dates  *dateCache  // per-segment dates (datesort.go)
 }
 
 // Open opens the index in dir for writing, creating it (mode 0700) when
@@ -75,7 +76,7 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Index{dir: dir, idx: b, facets: newFacetCache()}, nil
+	return &Index{dir: dir, idx: b, facets: newFacetCache(), dates: newDateCache()}, nil
 }
 
 // OpenReadOnly opens an existing index for queries, for the CLI when no
@@ -92,7 +93,7 @@ func OpenReadOnly(dir string) (*Index, error) {
 	if err != nil {
 		return nil, openErr(err)
 	}
-	return &Index{dir: dir, readOnly: true, idx: b, facets: newFacetCache()}, nil
+	return &Index{dir: dir, readOnly: true, idx: b, facets: newFacetCache(), dates: newDateCache()}, nil
 }
 
 func openOrCreate(dir string) (bleve.Index, error) {

@@ -67,18 +67,26 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	// a stored-id lookup), so relevance sorts by score alone; without a
 	// query string every score is equal and date order is the useful one.
 	byDate := "-" + fDateKey
-	if !hasField(b.Mapping(), fDateKey) { // an index from before mapping 7
+	hasKey := hasField(b.Mapping(), fDateKey)
+	if !hasKey { // an index from before mapping 7
 		byDate = "-" + fDate
 	}
+	noQuery := strings.TrimSpace(req.Query) == ""
+	var hooks []hitHook
+	dateScored := false
 	switch req.Sort {
-	case "", "relevance":
-		if strings.TrimSpace(req.Query) == "" {
-			sreq.SortBy([]string{byDate})
-		} else {
+	case "", "relevance", "date":
+		switch {
+		case req.Sort != "date" && !noQuery:
 			sreq.SortBy([]string{"-_score"})
+		case noQuery && hasKey:
+			// The date as the score (datesort.go): ranked by score alone.
+			sreq.SortBy([]string{"-_score"})
+			hooks = append(hooks, x.dates.scorer())
+			dateScored = true
+		default:
+			sreq.SortBy([]string{byDate})
 		}
-	case "date":
-		sreq.SortBy([]string{byDate})
 	default:
 		return nil, fmt.Errorf("%w: --sort must be relevance or date, not %q", ErrBadQuery, req.Sort)
 	}
@@ -88,12 +96,12 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 	phraseLocs := strings.ContainsRune(req.Query, '"')
 	sreq.IncludeLocations = phraseLocs
 	start := time.Now()
-	rankCtx := ctx
 	var counted *facetCount
 	if req.Facets {
-		rankCtx = x.facets.withFacetCounting(ctx, fFacet, &counted)
+		counted = x.facets.counter(fFacet)
+		hooks = append(hooks, counted)
 	}
-	res, err := b.SearchInContext(rankCtx, sreq)
+	res, err := b.SearchInContext(withHitHooks(ctx, hooks...), sreq)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("search: %w", ctx.Err())
@@ -110,6 +118,9 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		if err != nil {
 			return nil, err
 		}
+		if dateScored {
+			hit.Score = 0 // the date stood in for a score that says nothing
+		}
 		out.Hits = append(out.Hits, hit)
 	}
 	if phraseLocs {
@@ -121,11 +132,7 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		return nil, err
 	}
 	if req.Facets {
-		var terms map[string]int
-		if counted != nil { // nil when nothing matched
-			terms = counted.result()
-		}
-		out.Facets = splitFacets(terms)
+		out.Facets = splitFacets(counted.result())
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // TestSortByDateKey checks --sort date (the keyword date_key) pages
@@ -15,11 +17,14 @@ func TestSortByDateKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	recs := synthRecords(11, 600)
+	recs := synthRecords(11, 1500) // one segment above minSegFacets: the doc-value path, then the cached one
 	// Service dates only, and neither: the other two sources of the date.
 	recs[0].Result.Dates[0].Role = "service"
 	recs[1].Result.Dates = nil
 	if err := x.Upsert(recs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Compact(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	byID := map[string]int{}
@@ -45,5 +50,43 @@ func TestSortByDateKey(t *testing.T) {
 	}
 	if len(seen) != len(recs) {
 		t.Errorf("paged through %d of %d documents", len(seen), len(recs))
+	}
+
+	// Filters only: the same order as Bleve's own sort by date_key, ties
+	// in index order; scores 0.
+	for _, req := range []SearchRequest{{Type: "msn"}, {Payer: "Aetna", Sort: "date"}, {}} {
+		for pass := 0; pass < 2; pass++ {
+			req.Limit = 1000
+			got, err := x.Search(ctx, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err := buildQuery(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, release, err := x.get()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sreq := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+			sreq.SortBy([]string{"-" + fDateKey})
+			want, err := b.Search(sreq)
+			release()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Total != want.Total || len(got.Hits) != len(want.Hits) || len(got.Hits) < 100 {
+				t.Fatalf("%+v: %d hits (%d shown), want %d (%d), at least 100", req, got.Total, len(got.Hits), want.Total, len(want.Hits))
+			}
+			for i := range got.Hits {
+				if got.Hits[i].ID != want.Hits[i].ID {
+					t.Fatalf("%+v pass %d: hit %d = %s, want %s", req, pass, i, got.Hits[i].ID[:8], want.Hits[i].ID[:8])
+				}
+				if got.Hits[i].Score != 0 {
+					t.Fatalf("%+v: score %g, want 0 without a query string", req, got.Hits[i].Score)
+				}
+			}
+		}
 	}
 }
