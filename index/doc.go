@@ -69,19 +69,22 @@
 // facets and snippets of the returned 10 hits. ms, p50 / p99:
 //
 //	kind (share of docs matched)        100k before  100k CPU    100k wall   10k CPU
-//	filter: word+code+CARC+payer (0.1%)   8.4 / 12.9  3.5 / 6.8   3.4 / 7.0   0.9 / 2.0
-//	two-word free text (12.5%)           23.8 / 40.4  5.4 / 6.9   5.7 / 7.6   1.1 / 2.3
-//	phrase "prior authorization" (0.3%)  85 / 132     4.0 / 7.0   4.2 / 10.6  1.4 / 2.7
-//	listing: word+type+dates, by date    40 / 55     22.2 / 32.9 22.0 / 37.6  2.7 / 6.2
-//	worst: two words in 95%             149 / 201    23.9 / 39.9 24.5 / 42.9  3.3 / 8.4
-//	worst: 3-word phrase, 0 hits        206 / 240     3.8 / 5.5   3.9 / 5.6   0.0 / 0.0
-//	worst: everything, by date          183 / 254    31.0 / 54.0 33.4 / 84.7  4.5 / 9.8
+//	filter: word+code+CARC+payer (0.1%)   8.4 / 12.9  4.0 / 7.2   4.0 / 7.1   0.9 / 2.0
+//	two-word free text (12.5%)           23.8 / 40.4  5.7 / 7.1   5.9 / 8.2   1.1 / 2.3
+//	phrase "prior authorization" (0.3%)  85 / 132     3.8 / 7.1   3.9 / 8.3   1.4 / 2.7
+//	listing: word+type+dates, by date    40 / 55     22.0 / 30.1 22.8 / 31.2  2.7 / 6.2
+//	worst: two words in 95%             149 / 201    25.9 / 44.5 25.8 / 53.3  3.3 / 8.4
+//	worst: 3-word phrase, 0 hits        206 / 240     3.0 / 3.9   3.0 / 3.9   0.0 / 0.0
+//	worst: everything, by date          183 / 254     7.9 / 26.6  7.9 / 28.4  4.5 / 9.8
 //
-// (100k "now" columns at load average 4, after the fuzzers had stopped;
-// the 10k column and the indexing figures below at load 10-14.)
+// (100k "now" columns at load average 2; the 10k column, before the date
+// scoring, and the indexing figures below at load 10-14. p99 of the worst
+// kinds is the slowest of 20 runs: the previous run gave 42.9 ms wall for
+// the 95% words.)
 //
-// Every kind but "everything, newest first" is under the 50 ms target at
-// 100,000 documents, in wall and CPU time.
+// Every kind is under the 50 ms target at 100,000 documents in CPU time;
+// words in 95% of documents are at the edge in wall time (every hit is
+// scored: Bleve has no early termination for relevance ranking).
 // What changed (each step measured on its own):
 //
 //   - Facets (facets.go): Bleve's terms facet decompressed the facet
@@ -95,11 +98,13 @@
 //     the phrase can be. Indexing every pair cost 2.5x the indexing CPU;
 //     common pairs only cost about 25%.
 //   - Date sort: a one-term keyword (fDateKey) instead of the datetime
-//     field's prefix-coded terms.
+//     field's prefix-coded terms; without a query string (filters only,
+//     or everything), the date from per-segment arrays stands in for the
+//     score (datesort.go) and no sort field is read at all.
 //
 // What remains: a notice-date range walks many numeric terms (most of the
-// listing kind), and a date sort still reads every hit's date doc value
-// (most of "everything, newest first"). A query's first faceted search of
+// listing kind, which has a query string and so sorts by date_key), and a
+// query matching nearly everything scores every hit. A query's first faceted search of
 // a segment reads its hits' doc values; the ordinals are built on the
 // second, so a one-shot CLI search without a daemon does not pay for a
 // whole segment.
