@@ -276,6 +276,7 @@ type pipelineRun struct {
 	TextSelf, ScanSelf                                            time.Duration // CPU of the run process alone during each ingest
 	TextBG, ScanBG                                                time.Duration // of TextSelf and ScanSelf, what the run process would have spent anyway: idle timers and answering the status polls
 	Idle0, Idle1                                                  background    // the idle run process before the bulk ingest and before the scans
+	FreshScan, FreshSelf, FreshBG                                 time.Duration // the scans again on a fresh daemon: wall, run process CPU, its background
 	Peaks                                                         []procPeak
 	Errs                                                          []string
 }
@@ -358,6 +359,9 @@ func benchPipeline(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 	scanSelf := pick(func(r pipelineRun) time.Duration { return r.ScanSelf })
 	textBG := pick(func(r pipelineRun) time.Duration { return r.TextBG })
 	scanBG := pick(func(r pipelineRun) time.Duration { return r.ScanBG })
+	freshT := pick(func(r pipelineRun) time.Duration { return r.FreshScan })
+	freshSelf := pick(func(r pipelineRun) time.Duration { return r.FreshSelf })
+	freshBG := pick(func(r pipelineRun) time.Duration { return r.FreshBG })
 	idle0 := background{Rate: pick(func(r pipelineRun) time.Duration { return r.Idle0.Rate }), PerPoll: pick(func(r pipelineRun) time.Duration { return r.Idle0.PerPoll })}
 	idle1 := background{Rate: pick(func(r pipelineRun) time.Duration { return r.Idle1.Rate }), PerPoll: pick(func(r pipelineRun) time.Duration { return r.Idle1.PerPoll })}
 	var rootHWM, rootAll int64
@@ -380,7 +384,7 @@ func benchPipeline(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 
 	res := &sectionResult{}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Each run starts a fresh `appealdesk run --inbox IN --data DATA` (embedded NATS) and: (1) waits until `status --json` answers (startup); (2) renames %d text PDFs (%s) into the inbox at once and polls `status --json` every 200 ms until indexed + failed = %d; (3) drops one more text PDF with a unique keyword and polls `search --json KEYWORD` every 100 ms until it is found (drop → searchable); (4) waits until the daemon is quiet (Bleve merges the bulk ingest's segments for a while), drops the %d scanned documents of the OCR section (%d pages) and waits for them the same way (polling every 500 ms); (5) drop → searchable for a one-page scanned PDF; (6) SIGINT, timing the shutdown. Polling spawns a CLI process each time (~20 ms of CPU), which slightly slows the daemon; latencies are resolved to about the polling interval. `run` keeps its defaults but `--ocr-workers`, so drop → searchable includes its `--settle` wait (default 2 s: a file is ready when unchanged that long). The overhead verdicts compare the CPU of the `run` process during an ingest, less what it spends idle and answering the status polls (measured just before, on the quiet daemon), with the CPU of the `extract` process over the same files.\n\n", n, c.IngestFrom, n, len(scanFiles), scanPages)
+	fmt.Fprintf(&b, "Each run starts a fresh `appealdesk run --inbox IN --data DATA` (embedded NATS) and: (1) waits until `status --json` answers (startup); (2) renames %d text PDFs (%s) into the inbox at once and polls `status --json` every 200 ms until indexed + failed = %d; (3) drops one more text PDF with a unique keyword and polls `search --json KEYWORD` every 100 ms until it is found (drop → searchable); (4) waits until the daemon is quiet (Bleve merges the bulk ingest's segments for a while), drops the %d scanned documents of the OCR section (%d pages) and waits for them the same way (polling every 500 ms); (5) drop → searchable for a one-page scanned PDF; (6) SIGINT, timing the shutdown; (7) ingests the scanned documents once more on a fresh daemon (empty index), on which the scans' overhead is judged. Polling spawns a CLI process each time (~20 ms of CPU), which slightly slows the daemon; latencies are resolved to about the polling interval. `run` keeps its defaults but `--ocr-workers`, so drop → searchable includes its `--settle` wait (default 2 s: a file is ready when unchanged that long). The overhead verdicts compare the CPU of the `run` process during an ingest, less what it spends idle and answering the status polls (measured just before, on the quiet daemon), with the CPU of the `extract` process over the same files.\n\n", n, c.IngestFrom, n, len(scanFiles), scanPages)
 	b.WriteString("| measurement | median | runs |\n|---|---|---|\n")
 	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s | %d |\n", k, v, len(runs)) }
 	row("startup until `status` answers", secs(startup))
@@ -395,6 +399,9 @@ func benchPipeline(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 	}
 	if scanT > 0 {
 		row(fmt.Sprintf("scanned ingest, %d docs / %d pages", len(scanFiles), scanPages), fmt.Sprintf("%s = **%.3f docs/s, %.3f pages/s** (%d failed); CPU %s/page, of which the `run` process %s/doc", secs(scanT), rate(len(scanFiles), scanT), rate(scanPages, scanT), failedS, secs(scanCPU/time.Duration(scanPages)), ms(scanSelf/time.Duration(len(scanFiles)))))
+	}
+	if freshT > 0 {
+		row("the same scanned docs on a fresh `run` (empty index, nothing else to do)", fmt.Sprintf("%s; the `run` process %s/doc, of which idle and status polling %s/doc", secs(freshT), ms(freshSelf/time.Duration(len(scanFiles))), ms(freshBG/time.Duration(len(scanFiles)))))
 	}
 	if len(extScan) > 0 {
 		row("`extract --json` over the same scanned docs", fmt.Sprintf("%s; CPU %s/page, of which the `extract` process %s/doc", secs(median(extScan)), secs(median(extScanCPU)/time.Duration(scanPages)), ms(median(extScanSelf)/time.Duration(len(scanFiles)))))
@@ -444,7 +451,16 @@ func benchPipeline(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 		res.Headlines = append(res.Headlines, headline{Metric: "Pipeline, scans", Value: fmt.Sprintf("%.3f docs/s (%.3f pages/s)", rate(len(scanFiles), scanT), rate(scanPages, scanT)), Target: "(measure)"})
 		if len(extScan) > 0 && scanSelf > 0 {
 			v, ok := overhead(len(scanFiles), scanT, median(extScan), scanCPU, median(extScanCPU), scanSelf, scanBG, median(extScanSelf))
-			res.Headlines = append(res.Headlines, headline{Metric: "Pipeline overhead per document beyond OCR (scans)", Value: v, Target: "< 20 ms", Verdict: verdict(ok, " (CPU)")})
+			target, judged := "< 20 ms", verdict(ok, " (CPU)")
+			if freshT > 0 {
+				// Judged on the fresh daemon: after the bulk ingest, the
+				// scans' window also holds Bleve merging that ingest.
+				target, judged = fmt.Sprintf("(context: right after the %d-document ingest)", n), ""
+				per := func(d time.Duration) time.Duration { return d / time.Duration(len(scanFiles)) }
+				net := per(freshSelf - freshBG - median(extScanSelf))
+				res.Headlines = append(res.Headlines, headline{Metric: "Pipeline overhead per document beyond OCR (scans, fresh daemon)", Value: fmt.Sprintf("CPU %s (the `run` process %s − idle and status polling %s − the `extract` process %s, per doc); wall %s", ms(net), ms(per(freshSelf)), ms(per(freshBG)), ms(per(median(extScanSelf))), ms(per(freshT-median(extScan)))), Target: "< 20 ms", Verdict: verdict(net < 20*time.Millisecond, " (CPU)")})
+			}
+			res.Headlines = append(res.Headlines, headline{Metric: "Pipeline overhead per document beyond OCR (scans)", Value: v, Target: target, Verdict: judged})
 		}
 	}
 	if dropT > 0 {
@@ -564,7 +580,44 @@ func (e *benchEnv) pipelineOnce(ctx context.Context, run int) (pipelineRun, erro
 	if err != nil {
 		pr.Errs = append(pr.Errs, err.Error())
 	}
+	if err := e.freshScans(ctx, run, scanFiles, scanPages, &pr); err != nil {
+		pr.Errs = append(pr.Errs, "scans on a fresh daemon: "+err.Error())
+	}
 	return pr, nil
+}
+
+// freshScans ingests the scanned set again on a fresh daemon, whose empty
+// index has no merges pending from a bulk ingest, so what its CPU shows
+// beyond extract's is what these documents themselves cost.
+func (e *benchEnv) freshScans(ctx context.Context, run int, files []string, pages int, pr *pipelineRun) error {
+	dir := filepath.Join(e.out, "work", "pipeline", fmt.Sprintf("%d-scans", run))
+	_ = os.RemoveAll(dir)
+	d, err := e.startDaemon(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer d.stop(time.Minute)
+	if err := d.waitReady(ctx, time.Minute); err != nil {
+		return err
+	}
+	const every = 500 * time.Millisecond
+	bg, err := d.idleCost(ctx, every)
+	if err != nil {
+		return err
+	}
+	pid := d.cmd.Process.Pid
+	self0, polls0, t0 := selfCPU(pid), d.polls, time.Now()
+	if err := d.drop(files, "f"); err != nil {
+		return err
+	}
+	if _, err := d.waitDone(ctx, len(files), every, ocrTimeout(pages)); err != nil {
+		return err
+	}
+	pr.FreshScan = time.Since(t0)
+	pr.FreshSelf = selfCPU(pid) - self0
+	pr.FreshBG = time.Duration(float64(bg.Rate)*pr.FreshScan.Seconds()) + time.Duration(d.polls-polls0)*bg.PerPoll
+	e.logf("pipeline run %d: %d scanned docs on a fresh daemon in %s", run+1, len(files), secs(pr.FreshScan))
+	return nil
 }
 
 // selfCPU is the CPU time a live process has used itself (children not
