@@ -458,7 +458,7 @@ func benchPipeline(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 				target, judged = fmt.Sprintf("(context: right after the %d-document ingest)", n), ""
 				per := func(d time.Duration) time.Duration { return d / time.Duration(len(scanFiles)) }
 				net := per(freshSelf - freshBG - median(extScanSelf))
-				res.Headlines = append(res.Headlines, headline{Metric: "Pipeline overhead per document beyond OCR (scans, fresh daemon)", Value: fmt.Sprintf("CPU %s (the `run` process %s − idle and status polling %s − the `extract` process %s, per doc); wall %s", ms(net), ms(per(freshSelf)), ms(per(freshBG)), ms(per(median(extScanSelf))), ms(per(freshT-median(extScan)))), Target: "< 20 ms", Verdict: verdict(net < 20*time.Millisecond, " (CPU)")})
+				res.Headlines = append(res.Headlines, headline{Metric: "Pipeline overhead per document beyond OCR (scans, fresh daemon)", Value: fmt.Sprintf("CPU %s (the `run` process %s − idle and status polling %s − the `extract` process %s, per doc); wall %s", ms(net), ms(per(freshSelf)), ms(per(freshBG)), ms(per(median(extScanSelf))), ms(per(freshT-median(extScan)))), Target: "< 20 ms", Verdict: freshVerdict(net)})
 			}
 			res.Headlines = append(res.Headlines, headline{Metric: "Pipeline overhead per document beyond OCR (scans)", Value: v, Target: target, Verdict: judged})
 		}
@@ -691,4 +691,16 @@ func (d *daemon) idleCost(ctx context.Context, every time.Duration) (background,
 		bg.PerPoll = max(0, spent/time.Duration(k))
 	}
 	return bg, nil
+}
+
+// freshVerdict judges the scans' overhead on a fresh daemon. A figure
+// below zero says the difference is inside the run-to-run noise of the
+// page rendering both processes do (tens of ms a document), not that the
+// target is met: bench/notes.md then has to judge from the components
+// (BenchmarkBlobRoundTrip).
+func freshVerdict(net time.Duration) string {
+	if net < 0 {
+		return "within noise (CPU); see the analysis"
+	}
+	return verdict(net < 20*time.Millisecond, " (CPU)")
 }
