@@ -109,9 +109,11 @@
 // second, so a one-shot CLI search without a daemon does not pay for a
 // whole segment.
 //
-// Indexing: ~500-600 documents per CPU-second with the word pairs (it was
-// 750-800 without), 10k and 100k alike; Compact after a 100k bulk load:
-// 16 s CPU.
+// Indexing: 686 documents per CPU-second with the word pairs at load 0.2
+// (BenchmarkIndex; 475-595 under load 10-14, where the first session
+// measured 696-800 without them); Compact after a 100k bulk load: 16 s
+// CPU. At load 0.2 (bench/run.sh --sections index) every kind's wall p99
+// at 100k was at most 28 ms.
 //
 // Listings (CPU per call, same run): case list 112 ms at 10k, 1.2 s at
 // 100k (1,251 cases); deadlines --within 30, 40 ms at 10k, 0.44 s at 100k.
