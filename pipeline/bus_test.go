@@ -216,7 +216,9 @@ func TestRunnerPolicy(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			b := startBus(t, "", BusOptions{MaxAttempts: 3, AckWait: 2 * time.Second})
+			// AckWait well above any stall of a loaded test machine: no case
+			// here relies on the server redelivering on its own.
+			b := startBus(t, "", BusOptions{MaxAttempts: 3, AckWait: 10 * time.Second})
 			st := &scriptStage{name: StageExtract, fn: tt.fn}
 			if err := b.Publish(ctx, StageExtract, Job{Doc: docID(i + 1)}); err != nil {
 				t.Fatal(err)
@@ -225,7 +227,7 @@ func TestRunnerPolicy(t *testing.T) {
 			go func() {
 				done <- b.Run(ctx, st, RunnerOptions{Backoff: fast, Timeout: 200 * time.Millisecond, Logger: testLogger(t)})
 			}()
-			waitFor(t, 20*time.Second, func() bool {
+			waitFor(t, time.Minute, func() bool {
 				info, err := b.Jobs.Info(ctx)
 				return err == nil && info.State.Msgs == 0
 			})

@@ -261,7 +261,7 @@ func TestWatchSlowWriteDeliveredOnceComplete(t *testing.T) {
 	inbox := t.TempDir()
 	// The settle window is well above the gap between writes, so a busy CI
 	// box that stretches a gap does not make a partial delivery legitimate.
-	const settle = 800 * time.Millisecond
+	const settle = 2 * time.Second
 	r := startWatch(t, inbox, WatchOptions{Settle: settle, Rescan: 100 * time.Millisecond}) // rescans must not deliver it early either
 	time.Sleep(100 * time.Millisecond)
 
@@ -285,7 +285,7 @@ func TestWatchSlowWriteDeliveredOnceComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	finished := time.Now()
-	r.waitFor(5*time.Second, "case/slow.pdf")
+	r.waitFor(15*time.Second, "case/slow.pdf")
 	time.Sleep(2 * settle)
 
 	got := r.arrivals()

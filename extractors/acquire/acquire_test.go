@@ -345,7 +345,7 @@ func TestBadInput(t *testing.T) {
 					t.Errorf("PageImage: err=%v, want %v", err, tt.imgErr)
 				}
 			}
-			if d := time.Since(start); d > 20*time.Second { // generous: -race on a loaded 2-core box
+			if d := time.Since(start); d > time.Minute { // a hang guard, generous: -race on a loaded 2-core box
 				t.Errorf("took %s", d)
 			}
 			var after runtime.MemStats
