@@ -7,7 +7,7 @@ INBOX     ?= ./inbox
 DATA      ?= ./data
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all setup build run test lint fmt vet bench corpus clean
+.PHONY: all setup build run test lint fmt vet bench fuzz corpus clean
 
 all: build
 
@@ -34,6 +34,10 @@ fmt:
 
 vet:
 	$(GO) vet ./...
+
+fuzz: ## every fuzz target for FUZZTIME each (default 5m; ONLY=regexp, JOBS=n); crashers land in testdata/fuzz
+	@bash scripts/setup.sh
+	bash scripts/fuzz.sh
 
 bench: ## side-by-side benchmark against tesseract, ocrmypdf and pdftotext; writes BENCHMARKS.md
 	@bash scripts/setup.sh bench
