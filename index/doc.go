@@ -112,8 +112,9 @@
 // Indexing: 686 documents per CPU-second with the word pairs at load 0.2
 // (BenchmarkIndex; 475-595 under load 10-14, where the first session
 // measured 696-800 without them); Compact after a 100k bulk load: 16 s
-// CPU. At load 0.2 (bench/run.sh --sections index) every kind's wall p99
-// at 100k was at most 28 ms.
+// CPU. At load 0.2-0.4 (bench/run.sh --sections index, twice) every
+// kind's wall p99 at 100k was at most 28 ms in one run and 44 ms in the
+// other (the worst kinds' p99 is the slowest of 20 queries).
 //
 // Listings (CPU per call, same run): case list 112 ms at 10k, 1.2 s at
 // 100k (1,251 cases); deadlines --within 30, 40 ms at 10k, 0.44 s at 100k.
