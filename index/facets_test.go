@@ -3,31 +3,14 @@ package index
 import (
 	"context"
 	"maps"
-	"path/filepath"
 	"testing"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
 // bleveFacets counts the combined facet field of q's hits with Bleve's own
 // terms facet: the reference the ordinal counting must equal.
 func bleveFacets(t *testing.T, x *Index, req SearchRequest) map[string]int {
 	t.Helper()
-	q, err := buildQuery(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, release, err := x.get()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer release()
-	sreq := bleve.NewSearchRequestOptions(q, 0, 0, false)
-	sreq.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, 1<<20))
-	res, err := b.Search(sreq)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := bleveReference(t, x, req, 0, "", true)
 	out := map[string]int{}
 	if f := res.Facets[fFacet]; f != nil && f.Terms != nil {
 		for _, tf := range f.Terms.Terms() {
@@ -42,13 +25,9 @@ func bleveFacets(t *testing.T, x *Index, req SearchRequest) map[string]int {
 // deleted and replaced documents, on the first search (doc values read per
 // hit), the second (ordinals built) and after the index changed.
 func TestFacetOrdinalsMatchBleve(t *testing.T) {
-	x, err := Open(filepath.Join(t.TempDir(), DirName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
+	x := newTestIndex(t)
 	recs := synthRecords(7, 2400)
-	// Several batches: several segments, some above minSegFacets.
+	// Several batches: several segments, some above minSegBuild.
 	for off := 0; off < len(recs); off += 1200 {
 		if err := x.Upsert(recs[off : off+1200]...); err != nil {
 			t.Fatal(err)
@@ -120,14 +99,7 @@ func TestFacetOrdinalsMatchBleve(t *testing.T) {
 	}
 	check("first search")
 	check("second search")
-	built := 0
-	x.facets.mu.Lock()
-	for _, sf := range x.facets.segs {
-		if sf.start != nil {
-			built++
-		}
-	}
-	x.facets.mu.Unlock()
+	built := x.facets.segs.built()
 	if built < 2 {
 		t.Errorf("%d segments with ordinals after two searches over %d segments: the ordinal path is not exercised", built, x.segments())
 	}
@@ -151,11 +123,7 @@ func TestFacetOrdinalsMatchBleve(t *testing.T) {
 // TestFacetsNoBleveFacetWhenNotAsked checks a search without --facets has
 // none.
 func TestFacetsNoBleveFacetWhenNotAsked(t *testing.T) {
-	x, err := Open(filepath.Join(t.TempDir(), DirName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
+	x := newTestIndex(t)
 	if err := x.Upsert(synthRecords(1, 50)...); err != nil {
 		t.Fatal(err)
 	}

@@ -61,8 +61,8 @@ type Index struct {
 	mu  sync.RWMutex // guards idx (swapped by Reset, nil after Close)
 	idx bleve.Index
 
-	facets *facetCache // per-segment facet ordinals (facets.go)
-	dates  *dateCache  // per-segment dates (datesort.go)
+	facets *facetCache         // per-segment facet ordinals (facets.go)
+	dates  *segCache[[]uint64] // per-segment dates (datesort.go)
 }
 
 // Open opens the index in dir for writing, creating it (mode 0700) when
@@ -76,7 +76,7 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Index{dir: dir, idx: b, facets: newFacetCache(), dates: newDateCache()}, nil
+	return &Index{dir: dir, idx: b, facets: newFacetCache(), dates: newSegCache[[]uint64]()}, nil
 }
 
 // OpenReadOnly opens an existing index for queries, for the CLI when no
@@ -93,7 +93,7 @@ func OpenReadOnly(dir string) (*Index, error) {
 	if err != nil {
 		return nil, openErr(err)
 	}
-	return &Index{dir: dir, readOnly: true, idx: b, facets: newFacetCache(), dates: newDateCache()}, nil
+	return &Index{dir: dir, readOnly: true, idx: b, facets: newFacetCache(), dates: newSegCache[[]uint64]()}, nil
 }
 
 func openOrCreate(dir string) (bleve.Index, error) {

@@ -82,7 +82,7 @@ func (x *Index) Search(ctx context.Context, req SearchRequest) (*SearchResult, e
 		case noQuery && hasKey:
 			// The date as the score (datesort.go): ranked by score alone.
 			sreq.SortBy([]string{"-_score"})
-			hooks = append(hooks, x.dates.scorer())
+			hooks = append(hooks, &dateScore{cache: x.dates})
 			dateScored = true
 		default:
 			sreq.SortBy([]string{byDate})
