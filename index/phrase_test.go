@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"sort"
 	"testing"
 
@@ -17,11 +16,7 @@ import (
 // pairs find exactly the documents, in the order and with the scores, of
 // the plain phrase query.
 func TestPhrasePairsSameResults(t *testing.T) {
-	x, err := Open(filepath.Join(t.TempDir(), DirName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
+	x := newTestIndex(t)
 	recs := synthRecords(5, 1200)
 	// Hand-written texts for the edges: punctuation and a page break
 	// between the words, possessives, stems, repeats, case.
@@ -62,21 +57,7 @@ func TestPhrasePairsSameResults(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The reference: the same query without the pairs.
-		q, err := buildQuery(SearchRequest{Query: qs})
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, release, err := x.get()
-		if err != nil {
-			t.Fatal(err)
-		}
-		sreq := bleve.NewSearchRequestOptions(q, 1000, 0, false)
-		sreq.SortBy([]string{"-_score"})
-		want, err := b.Search(sreq)
-		release()
-		if err != nil {
-			t.Fatal(err)
-		}
+		want := bleveReference(t, x, SearchRequest{Query: qs}, 1000, "-_score", false)
 		if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
 			t.Errorf("%s: %d hits (%d shown), want %d (%d)", qs, got.Total, len(got.Hits), want.Total, len(want.Hits))
 			continue

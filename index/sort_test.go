@@ -2,22 +2,15 @@ package index
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
-
-	"github.com/blevesearch/bleve/v2"
 )
 
 // TestSortByDateKey checks --sort date (the keyword date_key) pages
 // through every document newest first, with the date order of the
 // datetime field it stands for.
 func TestSortByDateKey(t *testing.T) {
-	x, err := Open(filepath.Join(t.TempDir(), DirName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	recs := synthRecords(11, 1500) // one segment above minSegFacets: the doc-value path, then the cached one
+	x := newTestIndex(t)
+	recs := synthRecords(11, 1500) // one segment above minSegBuild: the doc-value path, then the cached one
 	// Service dates only, and neither: the other two sources of the date.
 	recs[0].Result.Dates[0].Role = "service"
 	recs[1].Result.Dates = nil
@@ -61,21 +54,7 @@ func TestSortByDateKey(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			q, err := buildQuery(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, release, err := x.get()
-			if err != nil {
-				t.Fatal(err)
-			}
-			sreq := bleve.NewSearchRequestOptions(q, 1000, 0, false)
-			sreq.SortBy([]string{"-" + fDateKey})
-			want, err := b.Search(sreq)
-			release()
-			if err != nil {
-				t.Fatal(err)
-			}
+			want := bleveReference(t, x, req, 1000, "-"+fDateKey, false)
 			if got.Total != want.Total || len(got.Hits) != len(want.Hits) || len(got.Hits) < 100 {
 				t.Fatalf("%+v: %d hits (%d shown), want %d (%d), at least 100", req, got.Total, len(got.Hits), want.Total, len(want.Hits))
 			}
