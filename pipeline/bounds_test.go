@@ -119,19 +119,10 @@ func TestThousandPagePDF(t *testing.T) {
 			dropTextFiles(t, filepath.Join(inbox, "lopez"), "f", 5)
 			want := 7
 			var peak int64
-			var s *Status
-			deadline := time.Now().Add(3 * time.Minute)
-			for {
+			s := waitStatus(t, bin, data, 3*time.Minute, func(s *Status) bool {
 				peak = max(peak, rssKB(p.cmd.Process.Pid))
-				var err error
-				if s, err = status(t, bin, data); err == nil && s.Documents == want && s.Indexed == want {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("not all %d documents indexed within 3 minutes: %+v", want, s)
-				}
-				time.Sleep(250 * time.Millisecond)
-			}
+				return s.Documents == want && s.Indexed == want
+			})
 			t.Logf("%s: all %d documents through in %.1fs; run peak RSS %d MiB (VmHWM %d MiB)",
 				c.name, want, time.Since(t0).Seconds(), peak/1024, vmHWMKB(p.cmd.Process.Pid)/1024)
 			for name, why := range c.refused {
@@ -240,19 +231,10 @@ func TestHugeFileRefused(t *testing.T) {
 			dropTextFiles(t, filepath.Join(inbox, "nguyen"), "g", 5)
 			want := 6
 			var peak int64
-			var s *Status
-			deadline := time.Now().Add(2 * time.Minute)
-			for {
+			s := waitStatus(t, bin, data, 2*time.Minute, func(s *Status) bool {
 				peak = max(peak, rssKB(p.cmd.Process.Pid))
-				var err error
-				if s, err = status(t, bin, data); err == nil && s.Documents == want && s.Indexed == want {
-					break
-				}
-				if time.Now().After(deadline) {
-					t.Fatalf("not all %d documents registered and indexed within 2 minutes: %+v", want, s)
-				}
-				time.Sleep(250 * time.Millisecond)
-			}
+				return s.Documents == want && s.Indexed == want
+			})
 			hwm := vmHWMKB(p.cmd.Process.Pid)
 			du := diskUsage(t, data)
 			r := failedReason(s, huge)
@@ -390,19 +372,10 @@ func TestTenThousandFiles(t *testing.T) {
 	}
 	dropped := time.Since(t0)
 	var peak int64
-	var s *Status
-	deadline := time.Now().Add(15 * time.Minute)
-	for {
+	s := waitStatus(t, bin, data, 15*time.Minute, func(s *Status) bool {
 		peak = max(peak, rssKB(p.cmd.Process.Pid))
-		var err error
-		if s, err = status(t, bin, data); err == nil && s.Indexed >= n {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not all %d files indexed within 15 minutes: %+v", n, s)
-		}
-		time.Sleep(time.Second)
-	}
+		return s.Indexed >= n
+	})
 	el := time.Since(t0)
 	hwm := vmHWMKB(p.cmd.Process.Pid)
 	cpu := procCPU(p.cmd.Process.Pid)

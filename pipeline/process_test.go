@@ -312,17 +312,10 @@ func TestThousandFiles(t *testing.T) {
 	t0 := time.Now()
 	dropTextFiles(t, filepath.Join(inbox, "bulk"), "d", n)
 	var peak int64
-	deadline := time.Now().Add(180 * time.Second)
-	for {
+	waitStatus(t, bin, data, 3*time.Minute, func(s *Status) bool {
 		peak = max(peak, rssKB(p.cmd.Process.Pid))
-		if s, err := status(t, bin, data); err == nil && s.Indexed == n {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not all %d files indexed within 3 minutes", n)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+		return s.Indexed == n
+	})
 	el := time.Since(t0)
 	hwm := vmHWMKB(p.cmd.Process.Pid)
 	t.Logf("%d files: all indexed %.1fs after the drop, %.0f docs/s; daemon peak RSS %d MiB (VmHWM %d MiB)",
