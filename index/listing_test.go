@@ -34,19 +34,7 @@ func refDeadlines(t *testing.T, x *Index, req DeadlineRequest) []DeadlineItem {
 		}
 		recs = keep
 	}
-	out := []DeadlineItem{}
-	for _, it := range caseDeadlines(recs, today) {
-		switch {
-		case it.Status == StatusFiled && !req.All:
-			continue
-		case req.Overdue && it.Status != StatusOverdue:
-			continue
-		case req.Within > 0 && it.DaysLeft > req.Within:
-			continue
-		}
-		out = append(out, it)
-	}
-	return out
+	return req.keep(caseDeadlines(recs, today))
 }
 
 func refCases(t *testing.T, x *Index, today string) []CaseSummary {

@@ -302,8 +302,14 @@ func (x *Index) Deadlines(ctx context.Context, req DeadlineRequest) ([]DeadlineI
 	if err != nil {
 		return nil, err
 	}
+	return req.keep(caseDeadlines(recs, today)), nil
+}
+
+// keep returns the deadlines the request asks for: filed ones only with
+// All, overdue ones only with Overdue, those within Within days.
+func (req DeadlineRequest) keep(items []DeadlineItem) []DeadlineItem {
 	out := []DeadlineItem{}
-	for _, it := range caseDeadlines(recs, today) {
+	for _, it := range items {
 		switch {
 		case it.Status == StatusFiled && !req.All:
 			continue
@@ -314,7 +320,7 @@ func (x *Index) Deadlines(ctx context.Context, req DeadlineRequest) ([]DeadlineI
 		}
 		out = append(out, it)
 	}
-	return out, nil
+	return out
 }
 
 // Cases lists every case, by name, with its document count, denial codes
