@@ -237,14 +237,7 @@ func TestScaleOutWorkers(t *testing.T) {
 	data, inbox, store := t.TempDir(), t.TempDir(), t.TempDir()
 	port := freePort(t)
 	url := "nats://127.0.0.1:" + strconv.Itoa(port)
-	ns := startProc(t, nsBin, "-js", "-sd", store, "-a", "127.0.0.1", "-p", strconv.Itoa(port))
-	waitFor(t, 10*time.Second, func() bool {
-		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	})
+	ns := startNATSServer(t, nsBin, store, port)
 	run := startProc(t, bin, "--data", data, "run", "--nats", url, "--stages", "none", "--inbox", inbox, "--settle", "100ms", "--ack-wait", "3s")
 	waitDaemon(t, run, data)
 	w1 := startProc(t, bin, "worker", "--nats", url, "--stages", "text,ocr,extract", "--ack-wait", "3s")
