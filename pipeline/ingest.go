@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -12,11 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"syscall"
 	"time"
-
-	"github.com/nats-io/nats.go/jetstream"
 )
 
 // DefaultMaxFileBytes is the largest file whose bytes are stored and
@@ -96,19 +92,38 @@ func (b *Bus) Ingest(ctx context.Context, req IngestRequest, opts IngestOptions)
 		return res, nil
 	}
 
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return res, fmt.Errorf("ingest: read %s: %w", filepath.Base(path), err)
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	res.Doc = sum
 	tooLarge := fi.Size() > opts.MaxFileBytes
-	if !tooLarge {
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return res, fmt.Errorf("ingest: %w", err)
+	// A file of at most handoffMaxFile is read once, into memory: those
+	// bytes are hashed, stored and left for this process's text stage
+	// (handoff.go). A larger one is read twice, hashing and then storing,
+	// so its size never costs memory here.
+	var data []byte
+	var sum string
+	if !tooLarge && fi.Size() <= handoffMaxFile {
+		data, err = readWhole(f, fi.Size())
+		if err != nil {
+			return res, fmt.Errorf("ingest %s: %w", filepath.Base(path), err)
 		}
-		if err := b.putBlob(ctx, f, filepath.Base(path), sum); err != nil {
+		digest := sha256.Sum256(data)
+		sum = hex.EncodeToString(digest[:])
+		res.Doc = sum
+		if err := b.putBlobBytes(ctx, data, digest); err != nil {
 			return res, err
+		}
+	} else {
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return res, fmt.Errorf("ingest: read %s: %w", filepath.Base(path), err)
+		}
+		sum = hex.EncodeToString(h.Sum(nil))
+		res.Doc = sum
+		if !tooLarge {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return res, fmt.Errorf("ingest: %w", err)
+			}
+			if err := b.putBlob(ctx, f, filepath.Base(path), sum); err != nil {
+				return res, err
+			}
 		}
 	}
 
@@ -157,6 +172,7 @@ func (b *Bus) Ingest(ctx context.Context, req IngestRequest, opts IngestOptions)
 		}
 	case isNew:
 		res.Outcome = IngestQueued
+		b.handOff(sum, data)
 		if err := b.Publish(ctx, StageText, Job{Doc: sum}); err != nil {
 			return res, fmt.Errorf("ingest: %w", err)
 		}
@@ -174,6 +190,7 @@ func (b *Bus) Ingest(ctx context.Context, req IngestRequest, opts IngestOptions)
 		case st.Stage == StageText && st.State == StateQueued:
 			// A crash may have come between registering and publishing:
 			// publish again; the message id drops a real duplicate.
+			b.handOff(sum, data)
 			if err := b.Publish(ctx, StageText, Job{Doc: sum}); err != nil {
 				return res, fmt.Errorf("ingest: %w", err)
 			}
@@ -199,53 +216,34 @@ func (b *Bus) RecordIngestError(ctx context.Context, path string, size int64, mt
 	return nil
 }
 
-// putBlob stores the file under its sha256 unless it is there already, and
-// checks that what was stored is what was hashed.
-func (b *Bus) putBlob(ctx context.Context, r io.Reader, name, sum string) error {
-	if info, err := b.Blobs.GetInfo(ctx, sum); err == nil && !info.Deleted {
-		complete, err := b.blobComplete(ctx, info)
-		if err != nil {
-			return fmt.Errorf("ingest: blob check: %w", err)
+// readWhole reads a file of size bytes. A file that turns out shorter or
+// longer is being written: ErrChanged, as when the stored bytes do not
+// hash to what was hashed.
+func readWhole(f io.Reader, size int64) ([]byte, error) {
+	data := make([]byte, size)
+	if _, err := io.ReadFull(f, data); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return nil, ErrChanged
 		}
-		if complete {
-			return nil
-		}
-		// Stored again below; Put replaces the object and its chunks.
-	} else if err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
-		return fmt.Errorf("ingest: blob lookup: %w", err)
+		return nil, err
 	}
-	info, err := b.Blobs.Put(ctx, jetstream.ObjectMeta{Name: sum}, r)
-	if err != nil {
-		return fmt.Errorf("ingest: store blob: %w", err)
+	var one [1]byte
+	if n, err := f.Read(one[:]); n > 0 {
+		return nil, ErrChanged
+	} else if err != nil && err != io.EOF {
+		return nil, err
 	}
-	if d := digestHex(info.Digest); d != "" && d != sum {
-		_ = b.Blobs.Delete(ctx, sum)
-		return fmt.Errorf("ingest %s: %w", name, ErrChanged)
-	}
-	return nil
+	return data, nil
 }
 
-// blobComplete reports whether every chunk of a stored blob is there. The
-// object store publishes an object's chunks and then its description
-// without waiting in between: when the connection drops, chunks still in
-// the socket can be lost with a dying server while the description, held in
-// the client's reconnect buffer, reaches the restarted one. Put then fails,
-// but the object looks present, and every read of it waits for chunks that
-// never come; the ingest retry must store it again instead.
-func (b *Bus) blobComplete(ctx context.Context, info *jetstream.ObjectInfo) (bool, error) {
-	if info.Size == 0 {
-		return true, nil
+// handOff leaves the bytes just stored for document id to the text stage
+// of this process (nil data: the file was streamed, nothing to leave). It
+// runs after putBlob and before the text job is published, so the job
+// finds them and a miss finds the blob.
+func (b *Bus) handOff(id string, data []byte) {
+	if data != nil {
+		handoffFor(b).leave(b, id, data)
 	}
-	st, err := b.JS.Stream(ctx, "OBJ_"+BlobsBucket)
-	if err != nil {
-		return false, err
-	}
-	subj := "$O." + BlobsBucket + ".C." + info.NUID
-	si, err := st.Info(ctx, jetstream.WithSubjectFilter(subj))
-	if err != nil {
-		return false, err
-	}
-	return si.State.Subjects[subj] == uint64(info.Chunks), nil
 }
 
 // openNoFollowFIFO opens path read-only without blocking on a FIFO; the
@@ -256,29 +254,4 @@ func openNoFollowFIFO(path string) (*os.File, error) {
 		return nil, err
 	}
 	return f, nil
-}
-
-// digestHex turns an object store digest ("SHA-256=<base64url>") into hex.
-func digestHex(d string) string {
-	v, ok := strings.CutPrefix(d, "SHA-256=")
-	if !ok {
-		return ""
-	}
-	raw, err := base64.URLEncoding.DecodeString(v)
-	if err != nil {
-		return ""
-	}
-	return hex.EncodeToString(raw)
-}
-
-// GetBlob returns a document's original bytes, refusing more than max.
-func (b *Bus) GetBlob(ctx context.Context, id string, max int64) ([]byte, error) {
-	data, err := readObject(ctx, b.Blobs, id, max)
-	if err != nil {
-		if IsPermanent(err) {
-			return nil, err
-		}
-		return nil, fmt.Errorf("blob %s: %w", short(id), err)
-	}
-	return data, nil
 }

@@ -538,13 +538,19 @@ func (s *IndexStage) prepare(ctx context.Context, d Doc) (*extractors.Record, er
 	return rec, nil
 }
 
-// openDocument fetches a document's original bytes and opens them. A
-// failure to open is permanent: Open is a pure function of the bytes, so
-// its errors do not heal on a retry; a failure to fetch may.
+// openDocument fetches a document's original bytes and opens them: the
+// bytes this process's Ingest just stored when it left them (handoff.go),
+// else the blob. A failure to open is permanent: Open is a pure function
+// of the bytes, so its errors do not heal on a retry; a failure to fetch
+// may.
 func (b *Bus) openDocument(ctx context.Context, id string, lim acquire.Limits) (*acquire.Document, error) {
-	data, err := b.GetBlob(ctx, id, lim.MaxFileBytes)
-	if err != nil {
-		return nil, err
+	data := handoffFor(b).take(b, id)
+	if data == nil || (lim.MaxFileBytes > 0 && int64(len(data)) > lim.MaxFileBytes) {
+		// Not here, or over this stage's limit: GetBlob says so.
+		var err error
+		if data, err = b.GetBlob(ctx, id, lim.MaxFileBytes); err != nil {
+			return nil, err
+		}
 	}
 	doc, err := acquire.Open(data, lim)
 	if err != nil {

@@ -1,0 +1,165 @@
+package pipeline
+
+import (
+	"sync"
+	"time"
+)
+
+// blobHandoff passes the bytes Ingest has just stored in BLOBS to the text
+// stage of the same process, so that stage does not read them back through
+// the object store (for a 5 MiB scan that trip cost more than everything
+// else the pipeline adds to a document: an ordered consumer, 40 chunk
+// messages out of the file store, a SHA-256 pass and two copies).
+//
+// It is only a shortcut, like docCache, and kept apart from it: docCache
+// holds opened documents for the OCR jobs of one document's pages, reused
+// many times; this holds raw bytes for exactly one taker and forgets them
+// when taken. A miss (the job went to another worker process, the process
+// restarted, the entry was refused or expired) fetches the blob exactly as
+// before. Ingest leaves bytes here only after they are stored in BLOBS,
+// and before it publishes the text job, so nothing depends on this cache
+// surviving anything: a kill -9 loses only the shortcut.
+//
+// Entries are keyed by the Bus as well as the document id, so a text stage
+// takes only what was stored in the object store it would read from (tests
+// run many buses in one process). A document id is the SHA-256 of the
+// bytes, so an entry is never stale.
+//
+// Memory is bounded: at most maxDocs entries and maxBytes together, each
+// dropped after ttl. When full, new bytes are refused rather than old ones
+// evicted: text jobs are taken in the order their files were ingested, so
+// the oldest entries are the next to be used. Ingest reads a file whole
+// (and offers it here) only up to handoffMaxFile; a larger file is
+// streamed from disk as before and its text stage reads the blob store.
+type blobHandoff struct {
+	maxBytes int64
+	maxDocs  int
+	ttl      time.Duration
+
+	mu      sync.Mutex
+	entries map[handoffKey]handoffEntry
+	used    int64
+	sweep   *time.Timer
+}
+
+type handoffKey struct {
+	bus *Bus
+	id  string
+}
+
+type handoffEntry struct {
+	data  []byte
+	added time.Time
+}
+
+// Defaults of the process-wide handoff: room for a few scans waiting for
+// the text stage, which normally takes them within milliseconds (in a
+// burst, the text jobs of up to handoffDocs files ingested ahead of it).
+const (
+	handoffMaxFile = 32 << 20
+	handoffBytes   = 64 << 20
+	handoffDocs    = 64
+	handoffTTL     = 10 * time.Second
+)
+
+// handoffs is the handoff of this process (Ingest leaves, openDocument
+// takes).
+var handoffs = newBlobHandoff(handoffBytes, handoffDocs, handoffTTL)
+
+// ownHandoffs gives a bus a handoff of its own instead of handoffs: tests
+// run many buses in one process, and one test's ingests must not fill the
+// room another test's are checked against.
+var ownHandoffs sync.Map // *Bus → *blobHandoff
+
+// handoffFor is the handoff b's Ingest and text stage use.
+func handoffFor(b *Bus) *blobHandoff {
+	if h, ok := ownHandoffs.Load(b); ok {
+		return h.(*blobHandoff)
+	}
+	return handoffs
+}
+
+func newBlobHandoff(maxBytes int64, maxDocs int, ttl time.Duration) *blobHandoff {
+	return &blobHandoff{maxBytes: maxBytes, maxDocs: maxDocs, ttl: ttl, entries: map[handoffKey]handoffEntry{}}
+}
+
+// leave offers the stored bytes of document id. They are kept if they fit;
+// the caller must not modify data afterwards.
+func (h *blobHandoff) leave(b *Bus, id string, data []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	k := handoffKey{b, id}
+	if _, ok := h.entries[k]; ok {
+		return
+	}
+	n := int64(len(data))
+	if len(h.entries) >= h.maxDocs || h.used+n > h.maxBytes {
+		return
+	}
+	h.entries[k] = handoffEntry{data: data, added: time.Now()}
+	h.used += n
+	if h.sweep == nil {
+		h.sweep = time.AfterFunc(h.ttl, h.expire)
+	}
+}
+
+// take returns and forgets the bytes left for document id, or nil.
+func (h *blobHandoff) take(b *Bus, id string) []byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	k := handoffKey{b, id}
+	e, ok := h.entries[k]
+	if !ok {
+		return nil
+	}
+	h.removeLocked(k, e)
+	return e.data
+}
+
+// forget drops what b left (tests: a restart between ingest and the text
+// stage).
+func (h *blobHandoff) forget(b *Bus) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for k, e := range h.entries {
+		if k.bus == b {
+			h.removeLocked(k, e)
+		}
+	}
+}
+
+// held reports whether b left bytes for id that nobody took yet.
+func (h *blobHandoff) held(b *Bus, id string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, ok := h.entries[handoffKey{b, id}]
+	return ok
+}
+
+// len is the number of entries and their bytes.
+func (h *blobHandoff) len() (int, int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.entries), h.used
+}
+
+func (h *blobHandoff) removeLocked(k handoffKey, e handoffEntry) {
+	delete(h.entries, k)
+	h.used -= int64(len(e.data))
+}
+
+// expire drops entries older than ttl, and runs again while any remain.
+func (h *blobHandoff) expire() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	now := time.Now()
+	for k, e := range h.entries {
+		if now.Sub(e.added) >= h.ttl {
+			h.removeLocked(k, e)
+		}
+	}
+	h.sweep = nil
+	if len(h.entries) > 0 {
+		h.sweep = time.AfterFunc(h.ttl/2, h.expire)
+	}
+}
