@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -37,31 +39,65 @@ type StageStatus struct {
 	Waiting     int    `json:"workers_waiting"`
 }
 
-// Status reads the registry and the consumers.
+// Status reads the consumers and walks the whole registry: every entry of
+// DOCS and FILES, so it costs time in proportion to the documents (36 ms at
+// 1,000 of them). The one-shot `status` uses it; the daemon answers from a
+// StatusTracker, which keeps the same figures up to date as the registry
+// changes (statustrack.go).
 func (b *Bus) Status(ctx context.Context) (*Status, error) {
-	s := &Status{Failed: []FailedFile{}, Stages: map[string]StageStatus{}}
-	for _, st := range Stages {
-		c, err := b.JS.Consumer(ctx, JobsStream, st)
-		if err != nil {
-			return nil, fmt.Errorf("status of stage %s: %w", st, err)
-		}
-		info, err := c.Info(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("status of stage %s: %w", st, err)
-		}
-		s.Stages[st] = StageStatus{Pending: info.NumPending, InFlight: info.NumAckPending, Redelivered: info.NumRedelivered, Waiting: info.NumWaiting}
+	s, err := b.stageStatus(ctx)
+	if err != nil {
+		return nil, err
 	}
+	reg, err := b.walkRegistry(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reg.fill(s)
+	return s, nil
+}
+
+// stageStatus is the part of Status that comes from the stage consumers,
+// read with one consumer-list request (half the CPU of one info request
+// per stage).
+func (b *Bus) stageStatus(ctx context.Context) (*Status, error) {
+	s := &Status{Failed: []FailedFile{}, Stages: make(map[string]StageStatus, len(Stages))}
+	l := b.Jobs.ListConsumers(ctx)
+	for info := range l.Info() {
+		if slices.Contains(Stages, info.Name) {
+			s.Stages[info.Name] = StageStatus{Pending: info.NumPending, InFlight: info.NumAckPending, Redelivered: info.NumRedelivered, Waiting: info.NumWaiting}
+		}
+	}
+	if err := l.Err(); err != nil {
+		return nil, fmt.Errorf("status of the stages: %w", err)
+	}
+	for _, st := range Stages {
+		if _, ok := s.Stages[st]; !ok {
+			return nil, fmt.Errorf("status of stage %s: %w", st, jetstream.ErrConsumerNotFound)
+		}
+	}
+	return s, nil
+}
+
+// registryView is the part of Status that comes from DOCS and FILES.
+type registryView struct {
+	documents, indexed int
+	failedIn           map[string]int // stage → documents failed in it (> 0 only)
+	failed             []FailedFile   // any order
+}
+
+// walkRegistry reads every entry of DOCS and FILES.
+func (b *Bus) walkRegistry(ctx context.Context) (*registryView, error) {
+	v := &registryView{failedIn: map[string]int{}}
 	err := b.EachDoc(ctx, func(d *DocState) error {
-		s.Documents++
+		v.documents++
 		if d.Indexed {
-			s.Indexed++
+			v.indexed++
 		}
 		if d.State == StateFailed {
-			ss := s.Stages[d.Stage]
-			ss.Failed++
-			s.Stages[d.Stage] = ss
+			v.failedIn[d.Stage]++
 			for _, f := range d.Files {
-				s.Failed = append(s.Failed, FailedFile{File: f, Reason: d.Error, Doc: d.ID, Stage: d.Stage})
+				v.failed = append(v.failed, FailedFile{File: f, Reason: d.Error, Doc: d.ID, Stage: d.Stage})
 			}
 		}
 		return nil
@@ -71,15 +107,42 @@ func (b *Bus) Status(ctx context.Context) (*Status, error) {
 	}
 	err = eachValue(ctx, b.Files, "list files", func(f *FileState) error {
 		if f.Error != "" {
-			s.Failed = append(s.Failed, FailedFile{File: f.Path, Reason: f.Error, Stage: "ingest"})
+			v.failed = append(v.failed, ingestFailure(f))
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(s.Failed, func(i, j int) bool { return s.Failed[i].File < s.Failed[j].File })
-	return s, nil
+	return v, nil
+}
+
+// ingestFailure is the failed-list entry of a path whose ingest failed.
+func ingestFailure(f *FileState) FailedFile {
+	return FailedFile{File: f.Path, Reason: f.Error, Stage: "ingest"}
+}
+
+// fill adds the registry's figures to s, whose Stages hold the consumers'.
+// The failed list is sorted on every field, so two views of the same
+// registry print the same, whatever order they read it in.
+func (v *registryView) fill(s *Status) {
+	s.Documents, s.Indexed = v.documents, v.indexed
+	for stage, n := range v.failedIn {
+		ss := s.Stages[stage]
+		ss.Failed = n
+		s.Stages[stage] = ss
+	}
+	s.Failed = make([]FailedFile, len(v.failed))
+	copy(s.Failed, v.failed)
+	sortFailed(s.Failed)
+}
+
+// sortFailed orders failed files by path, then document, stage and reason.
+func sortFailed(ff []FailedFile) {
+	slices.SortFunc(ff, func(a, b FailedFile) int {
+		return cmp.Or(strings.Compare(a.File, b.File), strings.Compare(a.Doc, b.Doc),
+			strings.Compare(a.Stage, b.Stage), strings.Compare(a.Reason, b.Reason))
+	})
 }
 
 // EachDoc calls fn for every registered document.
