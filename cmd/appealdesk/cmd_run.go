@@ -243,8 +243,17 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 	}
 	defer closeOCR()
 
+	// Status answers from counts kept up to date by watching the registry,
+	// instead of reading every document's entry on each call. Its context
+	// outlives ctx: status is served until the socket closes.
+	tracker, err := bus.TrackStatus(context.WithoutCancel(ctx), log)
+	if err != nil {
+		return err
+	}
+	defer tracker.Stop()
+
 	srv := &api.Server{Logger: log}
-	registerPipelineOps(srv, bus, idx, lim.MaxFileBytes)
+	registerPipelineOps(srv, bus, tracker, idx, lim.MaxFileBytes)
 	index.RegisterHandlers(srv, idx)
 	sctx, stopSocket := context.WithCancel(context.WithoutCancel(ctx))
 	sockDone := make(chan error, 1)
@@ -273,9 +282,9 @@ func runRun(ctx context.Context, g *globalOptions, o *runOptions) (err error) {
 }
 
 // registerPipelineOps serves status, ingest and reindex on the socket.
-func registerPipelineOps(srv *api.Server, bus *pipeline.Bus, idx *index.Index, maxFile int64) {
+func registerPipelineOps(srv *api.Server, bus *pipeline.Bus, tracker *pipeline.StatusTracker, idx *index.Index, maxFile int64) {
 	srv.Handle(opStatus, func(ctx context.Context, _ json.RawMessage) (any, error) {
-		return bus.Status(ctx)
+		return tracker.Status(ctx)
 	})
 	srv.Handle(opIngest, func(ctx context.Context, raw json.RawMessage) (any, error) {
 		var req ingestRequest

@@ -37,6 +37,8 @@ func runStatus(ctx context.Context, g *globalOptions, o *statusOptions) error {
 	var st pipeline.Status
 	daemon, err := daemonOrLocal(ctx, g, &o.nats, !o.nats.external(), opStatus, nil, &st,
 		func(bus *pipeline.Bus, _ string) error {
+			// No daemon: one walk of the stored registry. A tracker
+			// (which the daemon answers from) would walk it to start.
 			s, err := bus.Status(ctx)
 			if err == nil {
 				st = *s
