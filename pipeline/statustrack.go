@@ -32,11 +32,15 @@ import (
 // It is as correct as the walk. Each call asks both buckets' streams for
 // their last sequence and waits until the watches have applied the entries
 // up to it, so everything written before the call is in the answer: no
-// stale counts right after an ingest. Values are decoded as the walk
+// stale counts right after an ingest. (Under concurrent writes it is a
+// moment's picture, as the walk is: a key rewritten while the call waits
+// may show its value of just before.) Values are decoded as the walk
 // decodes them (an undecodable value counts for nothing, as the walk skips
-// it), and the failed list is sorted on every field. Should the watches not
-// catch up within syncWait (they stopped, or the connection is gone), the
-// call walks the registry instead and logs it.
+// it), and the failed list is sorted on every field. Should the watches
+// stop moving for syncWait before they catch up (stopped, or the connection
+// is gone), the call walks the registry instead and logs it. A call right
+// after the daemon starts waits while the current values load (as long as
+// one walk), however long that takes at 100,000 documents.
 //
 // Cost: a call takes about 0.9 ms of CPU at any registry size, against
 // 32 ms for the walk at 1,000 documents and 258 ms at 10,000
@@ -83,8 +87,9 @@ type failedDoc struct {
 	files []FailedFile
 }
 
-// syncWait bounds how long a Status call waits for the watches to catch up
-// with the registry before it walks the registry instead.
+// statusSyncWait is how long a Status call waits for the watches to apply
+// another entry, while they are behind the registry, before it walks the
+// registry instead.
 const statusSyncWait = 5 * time.Second
 
 // TrackStatus starts a StatusTracker on the bus. It returns at once: the
@@ -304,8 +309,8 @@ func (t *StatusTracker) Status(ctx context.Context) (*Status, error) {
 }
 
 // view waits until the watches have applied DOCS up to revision docs and
-// FILES up to files and returns the counts then; nil when they do not
-// within syncWait (or have stopped).
+// FILES up to files and returns the counts then; nil when they stop
+// applying entries for syncWait before that (or have stopped).
 func (t *StatusTracker) view(ctx context.Context, docs, files uint64) (*registryView, error) {
 	timer := time.NewTimer(t.syncWait)
 	defer timer.Stop()
@@ -323,6 +328,7 @@ func (t *StatusTracker) view(ctx context.Context, docs, files uint64) (*registry
 		t.mu.Unlock()
 		select {
 		case <-ch:
+			timer.Reset(t.syncWait) // moving: a large initial load takes a while
 		case <-timer.C:
 			t.log.Warn("status tracker behind the registry; walking it instead", "waited", t.syncWait)
 			return nil, nil

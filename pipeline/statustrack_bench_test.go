@@ -155,3 +155,56 @@ func (e *kvEntry) Revision() uint64                { return e.rev }
 func (e *kvEntry) Created() time.Time              { return time.Time{} }
 func (e *kvEntry) Delta() uint64                   { return 0 }
 func (e *kvEntry) Operation() jetstream.KeyValueOp { return jetstream.KeyValuePut }
+
+// BenchmarkStatusTrackerWrites measures what the tracker adds to each
+// registry write of the pipeline: the CPU of a DOCS update, embedded server
+// included, without a tracker and with one following it (its watch's
+// delivery and the decoding; the last sub-benchmark's final Status waits
+// until all are applied).
+//
+//	go test -run '^$' -bench StatusTrackerWrites ./pipeline/
+func BenchmarkStatusTrackerWrites(b *testing.B) {
+	for _, track := range []bool{false, true} {
+		b.Run(fmt.Sprintf("tracker=%v", track), func(b *testing.B) {
+			ctx := context.Background()
+			c, err := StartEmbedded(ServerOptions{DataDir: filepath.Join(b.TempDir(), "data")})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close(ctx)
+			bus, err := OpenBus(ctx, c.JS, BusOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var tr *StatusTracker
+			if track {
+				if tr, err = bus.TrackStatus(ctx, nil); err != nil {
+					b.Fatal(err)
+				}
+				defer tr.Stop()
+			}
+			now := time.Now().UTC()
+			d := DocState{ID: docID(0), Case: "case", Files: []string{"/inbox/case/letter.pdf"}, Size: 40_000, MediaType: "application/pdf",
+				Pages: 2, OCRPages: []int{}, Stage: StageText, State: StateQueued, Ingested: now, Updated: now}
+			cpu0 := processCPU()
+			i := 0
+			for b.Loop() {
+				d.ID = docID(i % 1000)
+				d.Indexed = i%2000 >= 1000
+				body, _ := json.Marshal(d)
+				if _, err := bus.Docs.Put(ctx, d.ID, body); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			if tr != nil {
+				s, err := tr.Status(ctx)
+				if err != nil || s.Documents != min(i, 1000) {
+					b.Fatalf("tracker: %+v, %v", s, err)
+				}
+			}
+			cpu := processCPU() - cpu0
+			b.ReportMetric(float64(cpu.Nanoseconds())/1000/float64(b.N), "cpu-us/put")
+		})
+	}
+}

@@ -389,3 +389,22 @@ func TestStatusTrackerStopped(t *testing.T) {
 		t.Errorf("status after Stop: %+v, %v (walks %d)", s, err, tr.walks.Load())
 	}
 }
+
+// TestStatusTrackerBehind: a tracker whose watches apply nothing (as when
+// they hang) must not answer from what it has; after syncWait without
+// progress the call walks the registry.
+func TestStatusTrackerBehind(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := startBus(t, "", BusOptions{})
+	body, _ := json.Marshal(DocState{ID: docID(1), Files: []string{"/in/a"}, State: StateFailed, Stage: StageText, Error: "broken"})
+	if _, err := b.Docs.Put(ctx, docID(1), body); err != nil {
+		t.Fatal(err)
+	}
+	tr := newStatusTracker(b, testLogger(t)) // no watches
+	tr.syncWait = 200 * time.Millisecond
+	got := sameStatus(t, ctx, b, tr, "a stalled tracker")
+	if got.Documents != 1 || len(got.Failed) != 1 || tr.walks.Load() != 1 {
+		t.Errorf("status %+v, walks %d; want the walked registry", got, tr.walks.Load())
+	}
+}
