@@ -58,7 +58,7 @@ func benchBlobRoundTrip(b *testing.B, size int, fetched bool) {
 	text := &TextStage{Bus: bus, Limits: acquire.DefaultLimits(), docs: newDocCache(1, 1, time.Second)}
 	runtime.GC() // not the setup's garbage
 	b.ResetTimer()
-	cpu0 := processCPU()
+	cpu0, sys0 := processCPU(), processSys()
 	for _, p := range paths {
 		res, err := bus.Ingest(ctx, IngestRequest{Path: p}, IngestOptions{})
 		if err != nil {
@@ -75,9 +75,10 @@ func benchBlobRoundTrip(b *testing.B, size int, fetched bool) {
 			b.Fatalf("text stage sent %+v, want one OCR page", out.Next)
 		}
 	}
-	cpu := processCPU() - cpu0
+	cpu, sys := processCPU()-cpu0, processSys()-sys0
 	ms := float64(cpu.Microseconds()) / 1000 / float64(b.N)
 	b.ReportMetric(ms, "cpu-ms/op")
+	b.ReportMetric(float64(sys.Microseconds())/1000/float64(b.N), "sys-ms/op")
 	b.ReportMetric(ms/(float64(size)/(1<<20)), "cpu-ms/MiB")
 }
 
@@ -88,4 +89,14 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// processSys is the part of processCPU spent in the kernel (file I/O, page
+// faults).
+func processSys() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Stime.Nano())
 }

@@ -238,8 +238,8 @@ func readWhole(f io.Reader, size int64) ([]byte, error) {
 
 // handOff leaves the bytes just stored for document id to the text stage
 // of this process (nil data: the file was streamed, nothing to leave). It
-// runs after putBlob and before the text job is published, so the job
-// finds them and a miss finds the blob.
+// runs once the blob is stored whole and before the text job is
+// published, so the job finds the bytes here, and a miss finds the blob.
 func (b *Bus) handOff(id string, data []byte) {
 	if data != nil {
 		handoffFor(b).leave(b, id, data)
