@@ -281,3 +281,34 @@ func TestReadWholeSizeChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestIngestStreamsLargeFile: a file over handoffMaxFile is not read into
+// memory: it is streamed into the blob store as before and nothing is left
+// for the text stage, which reads the blob.
+func TestIngestStreamsLargeFile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := startBus(t, "", BusOptions{})
+	h := ownHandoff(t, b)
+	body := make([]byte, handoffMaxFile+1)
+	_, _ = rand.Read(body)
+	path := filepath.Join(t.TempDir(), "big.bin")
+	if err := os.WriteFile(path, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.Ingest(ctx, IngestRequest{Path: path}, IngestOptions{})
+	if err != nil || res.Outcome != IngestQueued {
+		t.Fatalf("ingest: %+v, %v", res, err)
+	}
+	if n, _ := h.len(); n != 0 {
+		t.Errorf("a file over %d bytes was left in the handoff", handoffMaxFile)
+	}
+	info, err := b.Blobs.GetInfo(ctx, res.Doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Put's default chunks: the streamed path, not putBlobBytes.
+	if info.Size != uint64(len(body)) || digestHex(info.Digest) != res.Doc || info.Opts == nil || info.Opts.ChunkSize != 128<<10 {
+		t.Errorf("stored %+v; want %d bytes in Put's 128 KiB chunks under the document id", info, len(body))
+	}
+}
