@@ -44,9 +44,9 @@ import (
 // cannot see is surgery on the buckets' streams behind the KV API (a stream
 // purge, a message deleted by sequence): restart the daemon after that.
 //
-// Cost: a call takes about 0.9 ms of CPU at any registry size, against
-// 32 ms for the walk at 1,000 documents and 258 ms at 10,000
-// (BenchmarkStatus); the daemon spends ~1.4 ms on an `appealdesk status`
+// Cost: a call takes 0.6-0.9 ms of CPU at any registry size, against
+// 21-32 ms for the walk at 1,000 documents and 184-258 ms at 10,000
+// (BenchmarkStatus, two runs at load 4); the daemon spends ~1.4 ms on an `appealdesk status`
 // at 1,000 documents, 30 ms before. Memory is one map entry per document, keyed by the
 // id's 32 bytes with one byte of flags: 56 bytes a document with the map's
 // overhead, 5.6 MB at 100,000 (BenchmarkStatusTrackerMemory); failed
