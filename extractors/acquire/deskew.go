@@ -1,6 +1,7 @@
 package acquire
 
 import (
+	"encoding/binary"
 	"image"
 	"math"
 )
@@ -33,26 +34,23 @@ const (
 // degrees (positive: lines fall to the right).
 func skewAngle(g *image.Gray) float64 {
 	// Ink coordinates of a quarter-size copy.
-	const f = 4
+	const f = 4 // the f*f word loads below assume 4
 	w, h := g.Rect.Dx()/f, g.Rect.Dy()/f
 	if w < 50 || h < 20 {
 		return 0
 	}
 	var xs, ys []int32
 	for y := 0; y < h; y++ {
+		r0, r1 := g.Pix[(y*f)*g.Stride:], g.Pix[(y*f+1)*g.Stride:]
+		r2, r3 := g.Pix[(y*f+2)*g.Stride:], g.Pix[(y*f+3)*g.Stride:]
 		for x := 0; x < w; x++ {
-			// A cell is ink when any of its f*f source pixels is dark.
-			dark := false
-			for dy := 0; dy < f && !dark; dy++ {
-				row := g.Pix[(y*f+dy)*g.Stride+x*f:]
-				for dx := 0; dx < f; dx++ {
-					if row[dx] < 128 {
-						dark = true
-						break
-					}
-				}
-			}
-			if dark {
+			// A cell is ink when any of its f*f source pixels is dark
+			// (< 128, top bit clear): AND the four rows' 4-byte words,
+			// and a clear top bit in any byte survives.
+			o := x * f
+			a := binary.LittleEndian.Uint32(r0[o:]) & binary.LittleEndian.Uint32(r1[o:]) &
+				binary.LittleEndian.Uint32(r2[o:]) & binary.LittleEndian.Uint32(r3[o:])
+			if ^a&0x80808080 != 0 {
 				xs = append(xs, int32(x))
 				ys = append(ys, int32(y))
 			}

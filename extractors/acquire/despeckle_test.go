@@ -82,6 +82,21 @@ func TestNormalizeNonSquare(t *testing.T) {
 		}
 	}
 	fax.Pix[150*fax.Stride+350] = 0 // a speck
+	// A frame of rules along the edges: the ink spans the page, so it is
+	// not cropped and the coordinates below hold.
+	for x := range 408 {
+		fax.Pix[x] = 0
+		fax.Pix[195*fax.Stride+x] = 0
+	}
+	for y := range 196 {
+		fax.Pix[y*fax.Stride] = 0
+		fax.Pix[y*fax.Stride+407] = 0
+	}
+	// The same page scanned in gray (normalize works in place, so copy
+	// it first).
+	gray := image.NewGray(fax.Rect)
+	copy(gray.Pix, fax.Pix)
+	gray.Pix[0] = 254 // not bilevel: scanned gray, left alone
 	b, err := normalize(fax, 204, 98, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -101,9 +116,6 @@ func TestNormalizeNonSquare(t *testing.T) {
 		t.Errorf("stroke lost: %d", v)
 	}
 
-	gray := image.NewGray(fax.Rect)
-	copy(gray.Pix, fax.Pix)
-	gray.Pix[0] = 254 // not bilevel: scanned gray, left alone
 	b, err = normalize(gray, 204, 98, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -162,7 +162,7 @@ func TestAES256(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := meanAbsDiff(decodeGray(t, img), pagePNGGray(t)); diff > 15 {
+	if diff := diffFromSource(decodeGray(t, img), pagePNGGray(t), 300); diff > 15 {
 		t.Errorf("rendered scan differs from the source by %.1f", diff)
 	}
 }

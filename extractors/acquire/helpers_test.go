@@ -140,6 +140,42 @@ func decodeGray(t *testing.T, b []byte) *image.Gray {
 	return g
 }
 
+// diffFromSource compares a page image with the source page it came from
+// as normalize cuts it (crop.go): the source's ink plus a band of paper.
+// A lossy codec can move the edge of the ink by a pixel or two, so
+// offsets of up to 3 pixels around the expected cut are tried, over the
+// region both images cover; the best mean difference is returned (255
+// when the sizes are further apart than that).
+func diffFromSource(g, src *image.Gray, dpi float64) float64 {
+	want := cropToInk(src, dpi, dpi).Rect
+	w, h := min(g.Rect.Dx(), want.Dx()), min(g.Rect.Dy(), want.Dy())
+	if abs(g.Rect.Dx()-want.Dx()) > 6 || abs(g.Rect.Dy()-want.Dy()) > 6 {
+		return 255
+	}
+	best := 255.0
+	for oy := -3; oy <= 3; oy++ {
+		for ox := -3; ox <= 3; ox++ {
+			r := image.Rect(0, 0, w, h).Add(want.Min).Add(image.Pt(ox, oy))
+			if !r.In(src.Rect) {
+				continue
+			}
+			a := g.SubImage(image.Rect(0, 0, w, h).Add(g.Rect.Min)).(*image.Gray)
+			best = min(best, meanAbsDiff(a, src.SubImage(r).(*image.Gray)))
+		}
+	}
+	return best
+}
+
+// inkDiff compares the inked parts of two images of the same page at
+// any scale: each is cut to its ink, and a's cut is resampled to b's size.
+func inkDiff(a, b *image.Gray) float64 {
+	ai, bi := a.SubImage(inkBounds(a)).(*image.Gray), b.SubImage(inkBounds(b)).(*image.Gray)
+	if ai.Rect.Empty() || bi.Rect.Empty() {
+		return 255
+	}
+	return meanAbsDiff(resizeGray(ai, bi.Rect.Dx(), bi.Rect.Dy()), bi)
+}
+
 // meanAbsDiff compares two same-sized gray images (255 when sizes differ).
 func meanAbsDiff(a, b *image.Gray) float64 {
 	if a.Rect.Dx() != b.Rect.Dx() || a.Rect.Dy() != b.Rect.Dy() {

@@ -1,13 +1,12 @@
 package acquire
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
+	"hash/adler32"
 	"hash/crc32"
 	"image"
 	"image/color"
-	"image/png"
 	"math"
 )
 
@@ -37,10 +36,12 @@ const (
 // normalize turns img into what the OCR worker reads best: 8-bit grayscale,
 // dark text on light ground, about 300 dpi (each axis by its own
 // resolution; bilevel pages of 190 dpi and more as they are), despeckled
-// when bilevel and coarser than 150 dpi, deskewed, PNG with a pHYs
-// resolution. dpiX
+// when bilevel and coarser than 150 dpi, deskewed, cropped to its ink
+// with a band of paper (crop.go), PNG with a pHYs resolution. dpiX
 // and dpiY are the image's resolution (0 when unknown); rotate is a clockwise
 // quarter-turn count applied first. ErrBlankPage when there is nothing to read.
+// img may be changed in place: every caller passes an image it decoded for
+// this call.
 func normalize(img image.Image, dpiX, dpiY float64, rotate int) ([]byte, error) {
 	g := toGray(img)
 	if r := ((rotate % 4) + 4) % 4; r != 0 {
@@ -83,8 +84,10 @@ func normalize(img image.Image, dpiX, dpiY float64, rotate int) ([]byte, error) 
 		return nil, ErrBlankPage
 	}
 	g = deskew(g)
+	outX, outY := dpiX*float64(nw)/float64(w), dpiY*float64(nh)/float64(h)
+	g = cropToInk(g, outX, outY)
 	// Tell Tesseract the resolution the page now has.
-	return encodePNG(g, dpiX*float64(nw)/float64(w), dpiY*float64(nh)/float64(h))
+	return encodePNG(g, outX, outY)
 }
 
 // scaleFor returns the factor that brings dpi to ~300, or 1 when dpi is
@@ -97,8 +100,13 @@ func scaleFor(dpi, lo float64) float64 {
 }
 
 // toGray converts any image to 8-bit grayscale with fast paths for the
-// types the decoders return.
+// types the decoders return. A grayscale image is returned as it is, not
+// copied (8 MB for a letter page): every caller passes an image it decoded
+// for this call, which normalize may then change in place.
 func toGray(img image.Image) *image.Gray {
+	if s, ok := img.(*image.Gray); ok && s.Rect.Min == (image.Point{}) {
+		return s
+	}
 	b := img.Bounds()
 	dst := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
 	switch s := img.(type) {
@@ -261,56 +269,102 @@ func resizeGray(g *image.Gray, w, h int) *image.Gray {
 }
 
 // blankOrInvert reports whether g holds nothing to read. A mostly dark page
-// (a negative scan, white text on black) is inverted in place first.
+// (a negative scan, white text on black) is inverted in place first. One
+// pass reads the page; inverting turns its ink (< 128) into its paper.
 func blankOrInvert(g *image.Gray) bool {
 	var sum uint64
-	for _, v := range g.Pix {
-		sum += uint64(v)
+	ink := 0
+	for y := range g.Rect.Dy() {
+		for _, v := range g.Pix[y*g.Stride : y*g.Stride+g.Rect.Dx()] {
+			sum += uint64(v)
+			if v < 128 {
+				ink++
+			}
+		}
 	}
-	n := len(g.Pix)
+	n := g.Rect.Dx() * g.Rect.Dy()
 	if n == 0 {
 		return true
 	}
 	if sum/uint64(n) < 100 {
-		for i, v := range g.Pix {
-			g.Pix[i] = 255 - v
+		for y := range g.Rect.Dy() {
+			row := g.Pix[y*g.Stride : y*g.Stride+g.Rect.Dx()]
+			for i, v := range row {
+				row[i] = 255 - v
+			}
 		}
-	}
-	ink := 0
-	for _, v := range g.Pix {
-		if v < 128 {
-			ink++
-		}
+		ink = n - ink
 	}
 	return float64(ink) < blankInkFraction*float64(n)
 }
 
-// encodePNG encodes g as PNG with a pHYs chunk declaring dpi, so Tesseract
-// knows the resolution. The image data is stored, not compressed: the
-// bytes only cross a pipe to the OCR worker, and deflate (with PNG's
-// per-row filter search) cost ~260 ms of CPU per 300-dpi letter page here,
-// while a stored PNG costs ~10 ms to write and Leptonica reads it with a
-// copy. A letter page is then 8.4 MB instead of ~5 MB, held in memory for
-// one page at a time per page in flight.
+// encodePNG encodes g as an 8-bit grayscale PNG with a pHYs chunk
+// declaring dpi, so Tesseract knows the resolution. The image data is
+// stored, not compressed: the bytes only cross a pipe to the OCR worker,
+// and deflate (with PNG's per-row filter search) cost ~260 ms of CPU per
+// 300-dpi letter page here, while a stored PNG costs a copy to write and
+// Leptonica reads it with a copy. A letter page is then 8.4 MB instead of
+// ~5 MB, held in memory for one page at a time per page in flight. The
+// file is written directly, in one buffer of its final size: image/png's
+// encoder plus splicing in the pHYs chunk copied the page three times.
 func encodePNG(g *image.Gray, dpiX, dpiY float64) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(g.Pix) + len(g.Pix)/16000*5 + g.Rect.Dy() + 1024)
-	enc := png.Encoder{CompressionLevel: png.NoCompression}
-	if err := enc.Encode(&buf, g); err != nil {
-		return nil, fmt.Errorf("encode page image: %w", err)
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if w <= 0 || h <= 0 || int64(w+1)*int64(h) > math.MaxInt32/2 {
+		return nil, fmt.Errorf("encode page image: %dx%d pixels", w, h)
 	}
-	b := buf.Bytes()
-	const ihdrEnd = 8 + 8 + 13 + 4 // signature, IHDR length+type, data, CRC
-	chunk := make([]byte, 8+9+4)
-	binary.BigEndian.PutUint32(chunk[0:], 9)
-	copy(chunk[4:], "pHYs")
-	binary.BigEndian.PutUint32(chunk[8:], uint32(math.Round(dpiX/0.0254)))
-	binary.BigEndian.PutUint32(chunk[12:], uint32(math.Round(dpiY/0.0254)))
-	chunk[16] = 1 // unit: metre
-	binary.BigEndian.PutUint32(chunk[17:], crc32.ChecksumIEEE(chunk[4:17]))
-	out := make([]byte, 0, len(b)+len(chunk))
-	out = append(out, b[:ihdrEnd]...)
-	out = append(out, chunk...)
-	out = append(out, b[ihdrEnd:]...)
+	raw := (w + 1) * h // a filter byte (0: none) before each row
+	const maxBlock = 65535
+	blocks := (raw + maxBlock - 1) / maxBlock
+	zlen := 2 + 5*blocks + raw + 4
+	out := make([]byte, 0, 8+(12+13)+(12+9)+(12+zlen)+12)
+	chunk := func(typ string, data []byte) {
+		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
+		start := len(out)
+		out = append(out, typ...)
+		out = append(out, data...)
+		out = binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(out[start:]))
+	}
+	out = append(out, "\x89PNG\r\n\x1a\n"...)
+	ihdr := binary.BigEndian.AppendUint32(nil, uint32(w))
+	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(h))
+	ihdr = append(ihdr, 8, 0, 0, 0, 0) // 8-bit gray, deflate, no filter, no interlace
+	chunk("IHDR", ihdr)
+	phys := binary.BigEndian.AppendUint32(nil, uint32(math.Round(dpiX/0.0254)))
+	phys = binary.BigEndian.AppendUint32(phys, uint32(math.Round(dpiY/0.0254)))
+	chunk("pHYs", append(phys, 1)) // unit: metre
+
+	// IDAT: one zlib stream of stored deflate blocks, built in place.
+	out = binary.BigEndian.AppendUint32(out, uint32(zlen))
+	start := len(out)
+	out = append(out, "IDAT"...)
+	out = append(out, 0x78, 0x01) // zlib: deflate, 32K window, no dictionary
+	sum := adler32.New()
+	left, inBlock := raw, 0
+	put := func(p []byte) {
+		for len(p) > 0 {
+			if inBlock == 0 {
+				inBlock = min(left, maxBlock)
+				final := byte(0)
+				if inBlock == left {
+					final = 1
+				}
+				out = append(out, final)
+				out = binary.LittleEndian.AppendUint16(out, uint16(inBlock))
+				out = binary.LittleEndian.AppendUint16(out, ^uint16(inBlock))
+			}
+			k := min(len(p), inBlock)
+			out = append(out, p[:k]...)
+			sum.Write(p[:k])
+			p, inBlock, left = p[k:], inBlock-k, left-k
+		}
+	}
+	filter := []byte{0}
+	for y := range h {
+		put(filter)
+		put(g.Pix[y*g.Stride : y*g.Stride+w])
+	}
+	out = binary.BigEndian.AppendUint32(out, sum.Sum32())
+	out = binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(out[start:]))
+	chunk("IEND", nil)
 	return out, nil
 }

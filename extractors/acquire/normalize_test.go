@@ -6,16 +6,22 @@ import (
 	"testing"
 )
 
-// pageWithSpeck is a white w x h page with a dark stroke (so it is not
-// blank) and a one-pixel speck at (sx, sy); gray makes one pixel 254 so
-// the page is not bilevel.
+// pageWithSpeck is a white w x h page with a dark cross (so it is not
+// blank, and its ink reaches every edge, so it is not cropped) and a
+// one-pixel speck at (sx, sy); gray makes one pixel 254 so the page is not
+// bilevel.
 func pageWithSpeck(w, h, sx, sy int, gray bool) *image.Gray {
 	g := image.NewGray(image.Rect(0, 0, w, h))
 	for i := range g.Pix {
 		g.Pix[i] = 255
 	}
 	for y := h / 10; y < h/10+h/20; y++ {
-		for x := w / 10; x < w*8/10; x++ {
+		for x := range w {
+			g.Pix[y*g.Stride+x] = 0
+		}
+	}
+	for y := range h {
+		for x := w / 20; x < w/20+w/40+1; x++ {
 			g.Pix[y*g.Stride+x] = 0
 		}
 	}
