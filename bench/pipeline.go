@@ -389,7 +389,7 @@ func benchPipeline(ctx context.Context, e *benchEnv) (*sectionResult, error) {
 	row := func(k, v string) { fmt.Fprintf(&b, "| %s | %s | %d |\n", k, v, len(runs)) }
 	row("startup until `status` answers", secs(startup))
 	if idle0.Rate > 0 || idle1.Rate > 0 {
-		row("idle `run` process, empty and after the bulk ingest (CPU per second; per `status --json` call, which reads every document's registry entry)", fmt.Sprintf("empty: %s/s, %s a call; %d documents: %s/s, %s a call", ms(idle0.Rate), ms(idle0.PerPoll), n+1, ms(idle1.Rate), ms(idle1.PerPoll)))
+		row("idle `run` process, empty and after the bulk ingest (CPU per second; per `status --json` call, answered from the daemon's status tracker)", fmt.Sprintf("empty: %s/s, %s a call; %d documents: %s/s, %s a call", ms(idle0.Rate), ms(idle0.PerPoll), n+1, ms(idle1.Rate), ms(idle1.PerPoll)))
 	}
 	if textT > 0 {
 		row(fmt.Sprintf("bulk ingest, %d text PDFs", n), fmt.Sprintf("%s = **%.1f docs/s** (%d failed); CPU %s/doc, of which the `run` process %s/doc", secs(textT), rate(n, textT), failedT, ms(textCPU/time.Duration(n)), ms(textSelf/time.Duration(n))))
