@@ -79,6 +79,8 @@ type BusOptions struct {
 	MaxAttempts int
 	// KeepConsumers leaves existing consumers' settings alone (for the
 	// one-shot commands, which must not reset what `run` configured).
+	// Such a process runs no stage, so its Ingest also leaves nothing in
+	// the handoff to a text stage (handoff.go): nobody would take it.
 	KeepConsumers bool
 }
 

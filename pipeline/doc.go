@@ -37,6 +37,15 @@
 // that run where its text stage ran, or after one another, open it once
 // rather than fetching and parsing the blob again for every page. A job on
 // any other worker fetches it as before; nothing depends on the cache.
+// Likewise, a file of up to 32 MiB is read once at ingest, stored with the
+// digest ingest computed (in chunks of up to 1 MiB, the server's max
+// payload permitting), and its bytes are handed to the text stage of the
+// same process (at most 64 files, 64 MiB, 10 s), which then does not read
+// them back from BLOBS (blob.go, handoff.go). The handoff is filled only
+// after the blob is stored whole, so a crash loses only the shortcut.
+//
+// While `run` runs, `status` answers from a tracker that follows DOCS and
+// FILES (statustrack.go) instead of reading every entry on each call.
 //
 // # Retries and failures
 //

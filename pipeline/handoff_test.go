@@ -194,6 +194,17 @@ func TestTextStageFetchesWhenHandoffMissed(t *testing.T) {
 		t.Error("another bus's text stage took this bus's bytes")
 	}
 
+	// A one-shot command's bus (KeepConsumers: `appealdesk ingest`
+	// without a daemon) runs no text stage, so its Ingest leaves nothing.
+	oh := ownHandoff(t, other)
+	p := filepath.Join(dir, "oneshot.png")
+	noiseScan(t, p, 300<<10, "oneshot.png")
+	if res, err := other.Ingest(ctx, IngestRequest{Path: p}, IngestOptions{}); err != nil || res.Outcome != IngestQueued {
+		t.Fatalf("one-shot ingest: %+v, %v", res, err)
+	} else if n, _ := oh.len(); n != 0 || oh.held(other, res.Doc) {
+		t.Errorf("a one-shot ingest left its bytes in the handoff (%d entries)", n)
+	}
+
 	// A stage whose limit the bytes exceed gets the blob store's refusal,
 	// not the bytes.
 	id = ingest("small-limit.png")
