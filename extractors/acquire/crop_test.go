@@ -42,6 +42,15 @@ func TestCropToInk(t *testing.T) {
 		t.Errorf("pHYs says %.1fx%.1f dpi, want 300", x, y)
 	}
 
+	// The same page as a bilevel scan (a fax) is not cropped.
+	fax, _ := letterWithText(t, 300, 400)
+	for i, v := range fax.Pix {
+		fax.Pix[i] = 255 * (v / 128)
+	}
+	if b, err := normalize(fax, 300, 300, 0); err != nil || decodeGray(t, b).Rect != fax.Rect {
+		t.Errorf("bilevel page: %v, want it whole (%v)", err, fax.Rect)
+	}
+
 	// Specks in opposite corners keep the whole page: anything dark may
 	// be text, so nothing dark is cut off.
 	page.Pix[3290*page.Stride+2540] = 0

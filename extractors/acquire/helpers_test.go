@@ -141,12 +141,16 @@ func decodeGray(t *testing.T, b []byte) *image.Gray {
 }
 
 // diffFromSource compares a page image with the source page it came from
-// as normalize cuts it (crop.go): the source's ink plus a band of paper.
-// A lossy codec can move the edge of the ink by a pixel or two, so
-// offsets of up to 3 pixels around the expected cut are tried, over the
-// region both images cover; the best mean difference is returned (255
-// when the sizes are further apart than that).
+// as normalize cuts it (crop.go): the source's ink plus a band of paper,
+// or the whole page when it is the source's size (a bilevel page is not
+// cropped). A lossy codec can move the edge of the ink by a pixel or two,
+// so offsets of up to 3 pixels around the expected cut are tried, over
+// the region both images cover; the best mean difference is returned
+// (255 when the sizes are further apart than that).
 func diffFromSource(g, src *image.Gray, dpi float64) float64 {
+	if g.Rect.Size() == src.Rect.Size() {
+		return meanAbsDiff(g, src)
+	}
 	want := cropToInk(src, dpi, dpi).Rect
 	w, h := min(g.Rect.Dx(), want.Dx()), min(g.Rect.Dy(), want.Dy())
 	if abs(g.Rect.Dx()-want.Dx()) > 6 || abs(g.Rect.Dy()-want.Dy()) > 6 {

@@ -37,7 +37,7 @@ const (
 // dark text on light ground, about 300 dpi (each axis by its own
 // resolution; bilevel pages of 190 dpi and more as they are), despeckled
 // when bilevel and coarser than 150 dpi, deskewed, cropped to its ink
-// with a band of paper (crop.go), PNG with a pHYs resolution. dpiX
+// with a band of paper unless bilevel (crop.go), PNG with a pHYs resolution. dpiX
 // and dpiY are the image's resolution (0 when unknown); rotate is a clockwise
 // quarter-turn count applied first. ErrBlankPage when there is nothing to read.
 // img may be changed in place: every caller passes an image it decoded for
@@ -85,7 +85,10 @@ func normalize(img image.Image, dpiX, dpiY float64, rotate int) ([]byte, error) 
 	}
 	g = deskew(g)
 	outX, outY := dpiX*float64(nw)/float64(w), dpiY*float64(nh)/float64(h)
-	g = cropToInk(g, outX, outY)
+	if !bilevel {
+		// Not faxes: see crop.go.
+		g = cropToInk(g, outX, outY)
+	}
 	// Tell Tesseract the resolution the page now has.
 	return encodePNG(g, outX, outY)
 }
