@@ -19,8 +19,9 @@
 //
 // Page images are normalised for Tesseract: 8-bit gray, dark on light,
 // about 300 dpi with each axis scaled by its own resolution (204x98 dpi
-// faxes), bilevel pages despeckled, deskewed (see deskew.go for the measurement), blank pages
-// skipped. Every limit (file size, pages, pixels checked from headers before
+// faxes), bilevel pages despeckled, deskewed (see deskew.go for the
+// measurement), gray pages cropped to their ink plus a band of paper
+// (crop.go), blank pages skipped. Every limit (file size, pages, pixels checked from headers before
 // decoding) is enforced before the work it bounds, and a panic in the PDF
 // library costs the page or the document, never the process.
 package acquire
