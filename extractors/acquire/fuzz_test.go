@@ -3,6 +3,7 @@ package acquire
 import (
 	"bytes"
 	"errors"
+	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
@@ -55,6 +56,13 @@ func FuzzOpen(f *testing.F) {
 			img, err := d.PageImage(p.Number)
 			if err == nil && len(img) == 0 {
 				t.Fatal("empty page image without error")
+			}
+			// A normalised page (not a JPEG 2000 or TIFF passed on as
+			// is) must be a PNG that decodes.
+			if err == nil && bytes.HasPrefix(img, []byte("\x89PNG")) {
+				if _, err := png.Decode(bytes.NewReader(img)); err != nil {
+					t.Fatalf("page %d image does not decode: %v", p.Number, err)
+				}
 			}
 		}
 	})
