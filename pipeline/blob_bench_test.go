@@ -40,15 +40,7 @@ func BenchmarkBlobRoundTrip(b *testing.B) {
 func benchBlobRoundTrip(b *testing.B, size int, fetched bool) {
 	ctx := context.Background()
 	dir := b.TempDir()
-	c, err := StartEmbedded(ServerOptions{DataDir: filepath.Join(dir, "data")})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close(ctx)
-	bus, err := OpenBus(ctx, c.JS, BusOptions{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	bus := startBus(b, "", BusOptions{})
 	paths := make([]string, b.N)
 	for i := range paths {
 		// A scanned page, a new document each (noiseScan).

@@ -16,7 +16,7 @@ import (
 )
 
 // startBus starts an embedded JetStream server in a temp data dir.
-func startBus(t *testing.T, dataDir string, opts BusOptions) *Bus {
+func startBus(t testing.TB, dataDir string, opts BusOptions) *Bus {
 	t.Helper()
 	if dataDir == "" {
 		dataDir = t.TempDir()
@@ -37,7 +37,7 @@ func startBus(t *testing.T, dataDir string, opts BusOptions) *Bus {
 	return b
 }
 
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	if testing.Verbose() {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

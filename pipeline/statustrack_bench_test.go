@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -51,15 +50,7 @@ func BenchmarkStatus(b *testing.B) {
 	for _, n := range []int{1_000, 10_000} {
 		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) {
 			ctx := context.Background()
-			c, err := StartEmbedded(ServerOptions{DataDir: filepath.Join(b.TempDir(), "data")})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close(ctx)
-			bus, err := OpenBus(ctx, c.JS, BusOptions{})
-			if err != nil {
-				b.Fatal(err)
-			}
+			bus := startBus(b, "", BusOptions{})
 			fillRegistry(b, ctx, bus, n)
 			tr, err := bus.TrackStatus(ctx, nil)
 			if err != nil {
@@ -167,17 +158,10 @@ func BenchmarkStatusTrackerWrites(b *testing.B) {
 	for _, track := range []bool{false, true} {
 		b.Run(fmt.Sprintf("tracker=%v", track), func(b *testing.B) {
 			ctx := context.Background()
-			c, err := StartEmbedded(ServerOptions{DataDir: filepath.Join(b.TempDir(), "data")})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer c.Close(ctx)
-			bus, err := OpenBus(ctx, c.JS, BusOptions{})
-			if err != nil {
-				b.Fatal(err)
-			}
+			bus := startBus(b, "", BusOptions{})
 			var tr *StatusTracker
 			if track {
+				var err error
 				if tr, err = bus.TrackStatus(ctx, nil); err != nil {
 					b.Fatal(err)
 				}
