@@ -57,7 +57,7 @@ func benchBlobRoundTrip(b *testing.B, size int, fetched bool) {
 			b.Fatal(err)
 		}
 		if fetched {
-			handoffFor(bus).forget(bus)
+			bus.handoff.forget()
 		}
 		out, err := text.Process(ctx, Doc{ID: res.Doc})
 		if err != nil {

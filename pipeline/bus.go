@@ -79,8 +79,8 @@ type BusOptions struct {
 	MaxAttempts int
 	// KeepConsumers leaves existing consumers' settings alone (for the
 	// one-shot commands, which must not reset what `run` configured).
-	// Such a process runs no stage, so its Ingest also leaves nothing in
-	// the handoff to a text stage (handoff.go): nobody would take it.
+	// Such a process runs no stage, so its Bus has no handoff to a text
+	// stage (handoff.go): nobody would take what Ingest left there.
 	KeepConsumers bool
 }
 
@@ -104,6 +104,8 @@ type Bus struct {
 	Blobs   jetstream.ObjectStore
 	Records jetstream.ObjectStore
 	Opts    BusOptions
+
+	handoff *blobHandoff // Ingest → this process's text stage; nil with KeepConsumers
 }
 
 // OpenBus creates (or updates) the jobs stream, its consumers and the
@@ -112,6 +114,9 @@ type Bus struct {
 func OpenBus(ctx context.Context, js jetstream.JetStream, opts BusOptions) (*Bus, error) {
 	opts = opts.withDefaults()
 	b := &Bus{JS: js, Opts: opts}
+	if !opts.KeepConsumers {
+		b.handoff = newBlobHandoff(handoffBytes, handoffDocs, handoffTTL)
+	}
 	var err error
 	b.Jobs, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:        JobsStream,

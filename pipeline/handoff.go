@@ -20,10 +20,12 @@ import (
 // and before it publishes the text job, so nothing depends on this cache
 // surviving anything: a kill -9 loses only the shortcut.
 //
-// Entries are keyed by the Bus as well as the document id, so a text stage
-// takes only what was stored in the object store it would read from (tests
-// run many buses in one process). A document id is the SHA-256 of the
-// bytes, so an entry is never stale.
+// Each Bus that runs stages has its own (OpenBus), so a text stage takes
+// only what was stored in the object store it reads from; in `run` or a
+// `worker` that is the process's one Bus. A one-shot command's Bus
+// (KeepConsumers) runs no stage and has none: nil leaves and takes
+// nothing. A document id is the SHA-256 of the bytes, so an entry is never
+// stale.
 //
 // Memory is bounded: at most maxDocs entries and maxBytes together, each
 // dropped after ttl. When full, new bytes are refused rather than old ones
@@ -37,14 +39,9 @@ type blobHandoff struct {
 	ttl      time.Duration
 
 	mu      sync.Mutex
-	entries map[handoffKey]handoffEntry
+	entries map[string]handoffEntry // by document id
 	used    int64
 	sweep   *time.Timer
-}
-
-type handoffKey struct {
-	bus *Bus
-	id  string
 }
 
 type handoffEntry struct {
@@ -52,7 +49,7 @@ type handoffEntry struct {
 	added time.Time
 }
 
-// Defaults of the process-wide handoff: room for a few scans waiting for
+// Defaults of a Bus's handoff: room for a few scans waiting for
 // the text stage, which normally takes them within milliseconds (in a
 // burst, the text jobs of up to handoffDocs files ingested ahead of it).
 const (
@@ -62,41 +59,26 @@ const (
 	handoffTTL     = 10 * time.Second
 )
 
-// handoffs is the handoff of this process (Ingest leaves, openDocument
-// takes).
-var handoffs = newBlobHandoff(handoffBytes, handoffDocs, handoffTTL)
-
-// ownHandoffs gives a bus a handoff of its own instead of handoffs: tests
-// run many buses in one process, and one test's ingests must not fill the
-// room another test's are checked against.
-var ownHandoffs sync.Map // *Bus → *blobHandoff
-
-// handoffFor is the handoff b's Ingest and text stage use.
-func handoffFor(b *Bus) *blobHandoff {
-	if h, ok := ownHandoffs.Load(b); ok {
-		return h.(*blobHandoff)
-	}
-	return handoffs
-}
-
 func newBlobHandoff(maxBytes int64, maxDocs int, ttl time.Duration) *blobHandoff {
-	return &blobHandoff{maxBytes: maxBytes, maxDocs: maxDocs, ttl: ttl, entries: map[handoffKey]handoffEntry{}}
+	return &blobHandoff{maxBytes: maxBytes, maxDocs: maxDocs, ttl: ttl, entries: map[string]handoffEntry{}}
 }
 
 // leave offers the stored bytes of document id. They are kept if they fit;
 // the caller must not modify data afterwards.
-func (h *blobHandoff) leave(b *Bus, id string, data []byte) {
+func (h *blobHandoff) leave(id string, data []byte) {
+	if h == nil {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	k := handoffKey{b, id}
-	if _, ok := h.entries[k]; ok {
+	if _, ok := h.entries[id]; ok {
 		return
 	}
 	n := int64(len(data))
 	if len(h.entries) >= h.maxDocs || h.used+n > h.maxBytes {
 		return
 	}
-	h.entries[k] = handoffEntry{data: data, added: time.Now()}
+	h.entries[id] = handoffEntry{data: data, added: time.Now()}
 	h.used += n
 	if h.sweep == nil {
 		h.sweep = time.AfterFunc(h.ttl, h.expire)
@@ -104,35 +86,35 @@ func (h *blobHandoff) leave(b *Bus, id string, data []byte) {
 }
 
 // take returns and forgets the bytes left for document id, or nil.
-func (h *blobHandoff) take(b *Bus, id string) []byte {
+func (h *blobHandoff) take(id string) []byte {
+	if h == nil {
+		return nil
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	k := handoffKey{b, id}
-	e, ok := h.entries[k]
+	e, ok := h.entries[id]
 	if !ok {
 		return nil
 	}
-	h.removeLocked(k, e)
+	h.removeLocked(id, e)
 	return e.data
 }
 
-// forget drops what b left (tests: a restart between ingest and the text
-// stage).
-func (h *blobHandoff) forget(b *Bus) {
+// forget drops everything left (tests: a restart between ingest and the
+// text stage).
+func (h *blobHandoff) forget() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for k, e := range h.entries {
-		if k.bus == b {
-			h.removeLocked(k, e)
-		}
+		h.removeLocked(k, e)
 	}
 }
 
-// held reports whether b left bytes for id that nobody took yet.
-func (h *blobHandoff) held(b *Bus, id string) bool {
+// held reports whether bytes left for id are still there, untaken.
+func (h *blobHandoff) held(id string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	_, ok := h.entries[handoffKey{b, id}]
+	_, ok := h.entries[id]
 	return ok
 }
 
@@ -143,7 +125,7 @@ func (h *blobHandoff) len() (int, int64) {
 	return len(h.entries), h.used
 }
 
-func (h *blobHandoff) removeLocked(k handoffKey, e handoffEntry) {
+func (h *blobHandoff) removeLocked(k string, e handoffEntry) {
 	delete(h.entries, k)
 	h.used -= int64(len(e.data))
 }

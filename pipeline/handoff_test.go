@@ -68,14 +68,12 @@ func countBlobReads(b *Bus) *atomic.Int64 {
 	return n
 }
 
-// ownHandoff gives b a handoff of its own for the test's length, so other
-// tests' ingests cannot fill it.
+// ownHandoff gives b a handoff whose entries last a minute, so a loaded
+// machine cannot expire them between a test's ingest and its text stage.
 func ownHandoff(t *testing.T, b *Bus) *blobHandoff {
 	t.Helper()
-	h := newBlobHandoff(handoffBytes, handoffDocs, time.Minute)
-	ownHandoffs.Store(b, h)
-	t.Cleanup(func() { ownHandoffs.Delete(b) })
-	return h
+	b.handoff = newBlobHandoff(handoffBytes, handoffDocs, time.Minute)
+	return b.handoff
 }
 
 // TestTextStageTakesIngestedBytes: a file ingested by this process reaches
@@ -95,7 +93,7 @@ func TestTextStageTakesIngestedBytes(t *testing.T) {
 	if err != nil || res.Outcome != IngestQueued {
 		t.Fatalf("ingest: %+v, %v", res, err)
 	}
-	if !h.held(b, res.Doc) {
+	if !h.held(res.Doc) {
 		t.Fatal("ingest left nothing for the text stage")
 	}
 
@@ -128,7 +126,7 @@ func TestTextStageTakesIngestedBytes(t *testing.T) {
 	if n := reads.Load(); n != 0 {
 		t.Errorf("the text stage read the blob store %d times; want none (the bytes ingest left)", n)
 	}
-	if h.held(b, res.Doc) {
+	if h.held(res.Doc) {
 		t.Error("the bytes are still held after the text stage took them")
 	}
 	if n, used := h.len(); n != 0 || used != 0 {
@@ -152,8 +150,8 @@ func TestTextStageFetchesWhenHandoffMissed(t *testing.T) {
 		p := filepath.Join(dir, name)
 		noiseScan(t, p, 300<<10, name)
 		res, err := b.Ingest(ctx, IngestRequest{Path: p}, IngestOptions{})
-		if err != nil || !h.held(b, res.Doc) {
-			t.Fatalf("ingest %s: %+v, %v; held %v", name, res, err, h.held(b, res.Doc))
+		if err != nil || !h.held(res.Doc) {
+			t.Fatalf("ingest %s: %+v, %v; held %v", name, res, err, h.held(res.Doc))
 		}
 		return res.Doc
 	}
@@ -169,7 +167,7 @@ func TestTextStageFetchesWhenHandoffMissed(t *testing.T) {
 
 	// Dropped between ingest and the text stage (as by a restart).
 	id := ingest("dropped.png")
-	h.forget(b)
+	h.forget()
 	reads := countBlobReads(b)
 	out, err := (&TextStage{Bus: b, Limits: lim, docs: newDocCache(1, 1, time.Second)}).Process(ctx, Doc{ID: id})
 	if err != nil {
@@ -190,19 +188,22 @@ func TestTextStageFetchesWhenHandoffMissed(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("another worker", out, otherReads)
-	if !h.held(b, id) {
+	if !h.held(id) {
 		t.Error("another bus's text stage took this bus's bytes")
 	}
 
 	// A one-shot command's bus (KeepConsumers: `appealdesk ingest`
-	// without a daemon) runs no text stage, so its Ingest leaves nothing.
-	oh := ownHandoff(t, other)
+	// without a daemon) runs no text stage, so it has no handoff and its
+	// Ingest leaves nothing anywhere.
+	if other.handoff != nil {
+		t.Error("a one-shot command's bus has a handoff")
+	}
 	p := filepath.Join(dir, "oneshot.png")
 	noiseScan(t, p, 300<<10, "oneshot.png")
 	if res, err := other.Ingest(ctx, IngestRequest{Path: p}, IngestOptions{}); err != nil || res.Outcome != IngestQueued {
 		t.Fatalf("one-shot ingest: %+v, %v", res, err)
-	} else if n, _ := oh.len(); n != 0 || oh.held(other, res.Doc) {
-		t.Errorf("a one-shot ingest left its bytes in the handoff (%d entries)", n)
+	} else if h.held(res.Doc) {
+		t.Error("a one-shot ingest left its bytes in another bus's handoff")
 	}
 
 	// A stage whose limit the bytes exceed gets the blob store's refusal,
@@ -218,49 +219,55 @@ func TestTextStageFetchesWhenHandoffMissed(t *testing.T) {
 
 func TestBlobHandoffBounds(t *testing.T) {
 	t.Parallel()
-	b1, b2 := &Bus{}, &Bus{}
 	kib := func(n int) []byte { return make([]byte, n<<10) }
 
 	h := newBlobHandoff(10<<10, 3, time.Minute)
-	h.leave(b1, "a", kib(4))
-	h.leave(b1, "b", kib(4))
-	h.leave(b1, "c", kib(4)) // over maxBytes: refused, the older ones stay
-	if h.held(b1, "c") || !h.held(b1, "a") || !h.held(b1, "b") {
+	h.leave("a", kib(4))
+	h.leave("b", kib(4))
+	h.leave("c", kib(4)) // over maxBytes: refused, the older ones stay
+	if h.held("c") || !h.held("a") || !h.held("b") {
 		t.Error("over the byte bound: want the new entry refused and the old ones kept")
 	}
-	h.leave(b2, "a", kib(1))
-	h.leave(b2, "d", kib(1)) // fourth entry: over maxDocs
+	h.leave("e", kib(1))
+	h.leave("d", kib(1)) // fourth entry: over maxDocs
 	if n, used := h.len(); n != 3 || used != 9<<10 {
 		t.Errorf("%d entries of %d bytes, want 3 of %d", n, used, 9<<10)
 	}
-	if got := h.take(b2, "a"); len(got) != 1<<10 {
-		t.Errorf("take b2/a: %d bytes, want b2's 1 KiB (keyed by bus)", len(got))
+	if got := h.take("e"); len(got) != 1<<10 {
+		t.Errorf("take e: %d bytes, want 1 KiB", len(got))
 	}
-	if got := h.take(b2, "a"); got != nil {
+	if got := h.take("e"); got != nil {
 		t.Error("taken twice: want nil the second time")
 	}
-	if got := h.take(b1, "a"); len(got) != 4<<10 {
-		t.Errorf("take b1/a: %d bytes, want 4 KiB", len(got))
+	if got := h.take("a"); len(got) != 4<<10 {
+		t.Errorf("take a: %d bytes, want 4 KiB", len(got))
 	}
-	h.leave(b1, "c", kib(4)) // room again
-	if !h.held(b1, "c") {
+	h.leave("c", kib(4)) // room again
+	if !h.held("c") {
 		t.Error("not kept after room was made")
 	}
-	h.forget(b1)
+	h.forget()
 	if n, used := h.len(); n != 0 || used != 0 {
 		t.Errorf("after forget: %d entries of %d bytes", n, used)
 	}
 
 	// An empty file is an entry too (not a miss).
-	h.leave(b1, "empty", []byte{})
-	if got := h.take(b1, "empty"); got == nil {
+	h.leave("empty", []byte{})
+	if got := h.take("empty"); got == nil {
 		t.Error("empty file: want an empty slice, not a miss")
+	}
+
+	// No handoff (a one-shot command's bus): nothing is left or taken.
+	var none *blobHandoff
+	none.leave("x", kib(1))
+	if got := none.take("x"); got != nil {
+		t.Error("a nil handoff returned bytes")
 	}
 
 	// Entries nobody takes are dropped after ttl.
 	h = newBlobHandoff(1<<20, 8, 40*time.Millisecond)
 	for i := range 3 {
-		h.leave(b1, fmt.Sprint(i), kib(1))
+		h.leave(fmt.Sprint(i), kib(1))
 	}
 	waitFor(t, 5*time.Second, func() bool {
 		n, used := h.len()

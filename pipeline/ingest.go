@@ -237,13 +237,12 @@ func readWhole(f io.Reader, size int64) ([]byte, error) {
 }
 
 // handOff leaves the bytes just stored for document id to the text stage
-// of this process (nil data: the file was streamed, nothing to leave; a
-// one-shot command's Bus, KeepConsumers, runs no text stage). It
+// of this process (nil data: the file was streamed, nothing to leave). It
 // runs once the blob is stored whole and before the text job is
 // published, so the job finds the bytes here, and a miss finds the blob.
 func (b *Bus) handOff(id string, data []byte) {
-	if data != nil && !b.Opts.KeepConsumers {
-		handoffFor(b).leave(b, id, data)
+	if data != nil {
+		b.handoff.leave(id, data)
 	}
 }
 

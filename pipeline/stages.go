@@ -544,7 +544,7 @@ func (s *IndexStage) prepare(ctx context.Context, d Doc) (*extractors.Record, er
 // of the bytes, so its errors do not heal on a retry; a failure to fetch
 // may.
 func (b *Bus) openDocument(ctx context.Context, id string, lim acquire.Limits) (*acquire.Document, error) {
-	data := handoffFor(b).take(b, id)
+	data := b.handoff.take(id)
 	if data == nil || (lim.MaxFileBytes > 0 && int64(len(data)) > lim.MaxFileBytes) {
 		// Not here, or over this stage's limit: GetBlob says so.
 		var err error
